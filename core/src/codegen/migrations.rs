@@ -1,0 +1,1 @@
+//! Tokens for embed_migrations!.

@@ -1,0 +1,4 @@
+//! Code generation helpers returning `proc_macro2::TokenStream`.
+
+pub mod migrations;
+pub mod tables;

@@ -1,0 +1,101 @@
+//! The SQL front end: parses PostgreSQL text into statements with positions.
+//!
+//! This is the only module that names the parser crates (`squawk-*`). Everything
+//! else in core, and everything outside core, goes through the types here, so the
+//! parser can be swapped without touching the layers above.
+
+mod position;
+
+pub use position::{LineIndex, Position};
+
+use squawk_syntax::ast::{self, AstNode};
+
+/// A syntax error, with its byte offset and 1-based line and column in the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// The parser's message.
+    pub message: String,
+    /// Byte offset of the error's start in the parsed text.
+    pub offset: usize,
+    /// Line and column of the error's start.
+    pub position: Position,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: syntax error: {}", self.position, self.message)
+    }
+}
+
+/// One top-level statement of a parsed text.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Byte range of the statement in the parsed text (without the trailing `;`).
+    pub range: std::ops::Range<usize>,
+    /// Line and column where the statement starts.
+    pub position: Position,
+    pub(crate) node: ast::Stmt,
+}
+
+impl Statement {
+    /// The statement's text, sliced from `source` (the text that was parsed).
+    pub fn text<'a>(&self, source: &'a str) -> &'a str {
+        &source[self.range.clone()]
+    }
+
+    /// The parser's syntax tree for this statement (crate-internal: the parser stays hidden).
+    pub(crate) fn ast(&self) -> &ast::Stmt {
+        &self.node
+    }
+}
+
+/// The result of parsing a SQL text: every statement, and every syntax error.
+#[derive(Debug, Clone)]
+pub struct ParsedSql {
+    /// Top-level statements in source order.
+    pub statements: Vec<Statement>,
+    /// Syntax errors in source order; empty when the text parsed cleanly.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Parses PostgreSQL SQL text.
+///
+/// Always returns every statement the parser could recognise; `errors` tells
+/// whether the text is valid.
+///
+/// ```
+/// let parsed = chatbi_db_core::syntax::parse("create table t (id int);\nselect 1;");
+/// assert!(parsed.errors.is_empty());
+/// assert_eq!(parsed.statements.len(), 2);
+/// assert_eq!(parsed.statements[1].position.line, 2);
+/// ```
+pub fn parse(sql: &str) -> ParsedSql {
+    let parse = squawk_syntax::SourceFile::parse(sql);
+    let index = LineIndex::new(sql);
+    let errors = parse
+        .errors()
+        .into_iter()
+        .map(|e| {
+            let offset = usize::from(e.range().start());
+            SyntaxError {
+                message: e.message().to_string(),
+                offset,
+                position: index.position(offset),
+            }
+        })
+        .collect();
+    let statements = parse
+        .tree()
+        .stmts()
+        .map(|stmt| {
+            let range = stmt.syntax().text_range();
+            let range = usize::from(range.start())..usize::from(range.end());
+            Statement {
+                position: index.position(range.start),
+                range,
+                node: stmt,
+            }
+        })
+        .collect();
+    ParsedSql { statements, errors }
+}

@@ -1,0 +1,1 @@
+//! `chatbi-db-macros`: thin proc-macro shell over `chatbi-db-core`.

@@ -1,0 +1,3 @@
+//! `chatbi-db`: ChatBI's database layer.
+
+extern crate self as chatbi_db;
