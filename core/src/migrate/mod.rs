@@ -1,1 +1,6 @@
-//! TODO
+//! Migration sets: loading (sqlx, diesel and refinery layouts), naming, checksums,
+//! validation and the lock file.
+
+mod model;
+
+pub use model::{Layout, Migration, MigrationSet};
