@@ -10,6 +10,41 @@ mod tables;
 
 /// Embeds a migration directory (default `migrations/` beside `Cargo.toml`),
 /// validated and checksummed at compile time.
+///
+/// ```ignore
+/// static MIGRATOR: chatbi_db::Migrator = chatbi_db::embed_migrations!();
+/// static DEMO: chatbi_db::Migrator = chatbi_db::embed_migrations!("migrations_demo");
+/// ```
+///
+/// The path is relative to the crate's `Cargo.toml`. The layout (sqlx, diesel or
+/// refinery) is detected. Every file is embedded with `include_str!`, so editing a
+/// migration rebuilds the crate; the SHA-384 checksums equal sqlx's. A bad set is a
+/// compile error naming the file, line and column: unparseable file name, duplicate
+/// version, `.up.sql` without `.down.sql` (or the reverse), empty or non-UTF-8 file,
+/// SQL syntax error (also in down files), a statement that cannot run in a
+/// transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, …) in a migration that
+/// runs in one, several statements in a `-- no-transaction` migration. When the
+/// directory holds `migrations.lock` (written by `chatbi-db lock`), the set must
+/// match it: no edited, deleted, unrecorded or out-of-order migration.
+///
+/// Adding or removing a file is only seen when the crate is rebuilt; stable Rust gives
+/// proc macros no way to watch a directory (`proc_macro::tracked_path` is unstable),
+/// so add a `build.rs` to the crate that embeds:
+///
+/// ```ignore
+/// fn main() {
+///     println!("cargo::rerun-if-changed=migrations");
+/// }
+/// ```
+///
+/// The macro parses every file; give it an optimised build in debug profiles too:
+///
+/// ```toml
+/// [profile.dev.package.chatbi-db-macros]
+/// opt-level = 3
+/// [profile.dev.package.chatbi-db-core]
+/// opt-level = 3
+/// ```
 #[proc_macro]
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     embed::expand(input.into()).into()

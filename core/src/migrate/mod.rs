@@ -1,6 +1,20 @@
 //! Migration sets: loading (sqlx, diesel and refinery layouts), naming, checksums,
 //! validation and the lock file.
+//!
+//! Entry points: [`load_dir`] (a directory at run time, what `--migrations DIR` uses),
+//! [`load_dir_with`] (every error, the canonical paths `embed_migrations!` needs),
+//! [`load_from_files`] (pure, over in-memory files) and the [`lock`] module.
 
+mod error;
+mod load;
+pub mod lock;
 mod model;
+mod naming;
+mod validate;
 
-pub use model::{Layout, Migration, MigrationSet};
+pub use error::{MigrateError, MigrateErrorKind};
+pub use load::{
+    LoadOptions, Loaded, SourceFile, load_dir, load_dir_with, load_from_files, read_dir_files,
+};
+pub use model::{Layout, Migration, MigrationSet, checksum};
+pub use validate::{NO_TRANSACTION_MARKER, has_no_transaction_marker, non_transactional};

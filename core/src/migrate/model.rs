@@ -53,3 +53,27 @@ impl MigrationSet {
         }
     }
 }
+
+impl Migration {
+    /// `true` for a reversible migration (it has down SQL).
+    pub fn is_reversible(&self) -> bool {
+        self.down_sql.is_some()
+    }
+
+    /// The checksum as lower-case hex (96 characters).
+    pub fn checksum_hex(&self) -> String {
+        hex::encode(&*self.checksum)
+    }
+}
+
+/// SHA-384 of a file's raw bytes: the checksum sqlx 0.9 records in
+/// `_sqlx_migrations.checksum` (no line-ending or BOM normalisation).
+///
+/// ```
+/// let sum = chatbi_db_core::migrate::checksum(b"select 1;\n");
+/// assert_eq!(sum.len(), 48);
+/// ```
+pub fn checksum(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha384::digest(bytes).to_vec()
+}

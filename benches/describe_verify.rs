@@ -1,0 +1,64 @@
+//! Benchmark: `verify` over all 405 corpus queries (schema documents loaded once per project,
+//! then every `.sqlx` file read, described and compared), the work of
+//! `chatbi-db sqlx verify` for the corpus. Target: < 0.5 s in release.
+//!
+//! Run with `cargo bench --bench describe_verify` (the root manifest declares it with
+//! `harness = false`). Prints the best and median of several runs.
+
+// Under the default bench harness (no `harness = false`), `main` and its helpers are unused.
+#![allow(dead_code)]
+
+use chatbi_db_core::describe::{Schema, verify};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn corpus() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"))
+}
+
+fn load(project: &Path) -> Schema {
+    let text = std::fs::read_to_string(project.join("catalog.pg15.json")).unwrap_or_default();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let mut schema = Schema::from_catalog_json(&doc).unwrap_or_else(|e| panic!("{e}"));
+    if let Ok(dump) = std::fs::read_to_string(project.join("schema.pg15.sql")) {
+        schema.add_from_dump(&dump);
+    }
+    schema
+}
+
+fn run(projects: &[PathBuf]) -> (Duration, usize, usize) {
+    let start = Instant::now();
+    let (mut passed, mut failed) = (0, 0);
+    for p in projects {
+        let schema = load(p);
+        let report =
+            verify::verify_dir(&schema, &p.join(".sqlx"), false).unwrap_or_else(|e| panic!("{e}"));
+        passed += report.passed();
+        failed += report.failed();
+    }
+    (start.elapsed(), passed, failed)
+}
+
+fn main() {
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    projects.retain(|p| p.join(".sqlx").is_dir());
+    projects.sort();
+    let mut times = Vec::new();
+    let mut counts = (0, 0);
+    for _ in 0..10 {
+        let (t, passed, failed) = run(&projects);
+        times.push(t);
+        counts = (passed, failed);
+    }
+    times.sort();
+    println!(
+        "verify over {} corpus queries ({} passed, {} failed): best {:?}, median {:?}",
+        counts.0 + counts.1,
+        counts.0,
+        counts.1,
+        times[0],
+        times[times.len() / 2]
+    );
+}

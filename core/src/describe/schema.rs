@@ -1,0 +1,658 @@
+//! What the analyser needs to know about a database schema: relations with their columns, user
+//! types, user functions and the search path. Built from the schema catalog, or from a
+//! `catalog.pg15.json`-shaped document.
+
+use super::types::{SqlType, builtin_typname};
+use std::collections::HashMap;
+
+/// The kind of a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelKind {
+    /// An ordinary or partitioned table.
+    Table,
+    /// A view.
+    View,
+    /// A materialized view.
+    MaterializedView,
+    /// A sequence.
+    Sequence,
+    /// A system catalog relation.
+    System,
+}
+
+/// A column of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelColumn {
+    /// The column's name.
+    pub name: String,
+    /// Its type.
+    pub ty: SqlType,
+    /// Whether it is declared `NOT NULL` (or is part of the primary key).
+    pub not_null: bool,
+}
+
+/// A relation (table, view, sequence...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    /// Schema.
+    pub schema: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: RelKind,
+    /// Columns in order.
+    pub columns: Vec<RelColumn>,
+}
+
+/// A user-defined type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserType {
+    /// An enum with its labels.
+    Enum(Vec<String>),
+    /// A composite type with its fields.
+    Composite(Vec<(String, SqlType)>),
+    /// A domain over a base type.
+    Domain {
+        /// The base type.
+        base: SqlType,
+        /// Whether the domain is `NOT NULL`.
+        not_null: bool,
+    },
+}
+
+/// A user-defined function's signature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSig {
+    /// Argument types.
+    pub args: Vec<SqlType>,
+    /// Return type (`record` for `RETURNS TABLE`).
+    pub ret: SqlType,
+    /// Whether it returns a set.
+    pub returns_set: bool,
+    /// The output columns of `RETURNS TABLE (...)`.
+    pub table_columns: Vec<(String, SqlType)>,
+}
+
+/// The schema the analyser describes queries against.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Relations by `(schema, name)`.
+    pub relations: HashMap<(String, String), Relation>,
+    /// User types by `(schema, name)`.
+    pub types: HashMap<(String, String), UserType>,
+    /// User functions by `(schema, name)`.
+    pub functions: HashMap<(String, String), Vec<FunctionSig>>,
+    /// Schemas searched for unqualified names, in order (`pg_catalog` is always searched first).
+    pub search_path: Vec<String>,
+    /// Installed extensions.
+    pub extensions: Vec<String>,
+}
+
+/// An error building a [`Schema`] from a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("catalog document: {0}")]
+pub struct SchemaError(pub String);
+
+impl Schema {
+    /// An empty schema with the default search path (`public`).
+    pub fn new() -> Schema {
+        Schema {
+            search_path: vec!["public".into()],
+            ..Schema::default()
+        }
+    }
+
+    /// Looks a relation up, by schema or through the search path (then `pg_catalog` and
+    /// `information_schema` system relations).
+    pub fn relation(&self, schema: Option<&str>, name: &str) -> Option<&Relation> {
+        match schema {
+            Some(s) => self.relations.get(&(s.to_string(), name.to_string())),
+            None => self
+                .search_path
+                .iter()
+                .chain(std::iter::once(&"pg_catalog".to_string()))
+                .find_map(|s| self.relations.get(&(s.clone(), name.to_string()))),
+        }
+    }
+
+    /// Looks a user type up, by schema or through the search path.
+    pub fn user_type(&self, schema: Option<&str>, name: &str) -> Option<(&str, &UserType)> {
+        let found = match schema {
+            Some(s) => self.types.get_key_value(&(s.to_string(), name.to_string())),
+            None => self
+                .search_path
+                .iter()
+                .find_map(|s| self.types.get_key_value(&(s.clone(), name.to_string()))),
+        };
+        found.map(|((s, _), t)| (s.as_str(), t))
+    }
+
+    /// Whether `schema` is on the search path (so `regclass`/`regtype` print names unqualified).
+    pub fn is_visible(&self, schema: &str) -> bool {
+        schema == "pg_catalog" || self.search_path.iter().any(|s| s == schema)
+    }
+
+    /// Resolves a type name as written (`integer`, `character varying(255)[]`, `s.my_enum`,
+    /// `"Quoted"`) to a type: built-in names first, then user types and table row types.
+    pub fn resolve_type_name(&self, text: &str) -> Option<SqlType> {
+        let mut t = text.trim();
+        let mut dims = 0;
+        while let Some(rest) = t.strip_suffix("[]") {
+            dims += 1;
+            t = rest.trim_end();
+        }
+        // drop modifiers: `character varying(255)`, `numeric(10,2)`, `timestamp(3) with time zone`
+        let mut base = String::new();
+        let mut depth = 0;
+        for ch in t.chars() {
+            match ch {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                c if depth == 0 => base.push(c),
+                _ => {}
+            }
+        }
+        let base = base.split_whitespace().collect::<Vec<_>>().join(" ");
+        let parts = split_qualified(&base);
+        let mut ty = self.resolve_type_parts(&parts)?;
+        for _ in 0..dims {
+            ty = ty.array_of();
+        }
+        Some(ty)
+    }
+
+    /// Resolves a (possibly qualified) type name given as parts (already case-folded, quotes
+    /// removed).
+    pub fn resolve_type_parts(&self, parts: &[String]) -> Option<SqlType> {
+        match parts {
+            [name] => {
+                if let Some(b) = builtin_typname(name) {
+                    return Some(SqlType::base(b));
+                }
+                if let Some(elem) = name.strip_prefix('_')
+                    && let Some(b) = builtin_typname(elem)
+                {
+                    return Some(SqlType::base(b).array_of());
+                }
+                if let Some((schema, _)) = self.user_type(None, name) {
+                    return Some(SqlType::User {
+                        schema: schema.to_string(),
+                        name: name.clone(),
+                    });
+                }
+                self.relation(None, name).map(|r| SqlType::User {
+                    schema: r.schema.clone(),
+                    name: r.name.clone(),
+                })
+            }
+            [schema, name] => {
+                if schema == "pg_catalog" {
+                    return builtin_typname(name).map(SqlType::base);
+                }
+                if self.user_type(Some(schema), name).is_some()
+                    || self.relation(Some(schema), name).is_some()
+                {
+                    return Some(SqlType::User {
+                        schema: schema.clone(),
+                        name: name.clone(),
+                    });
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// The definition behind a user type: enum, composite, domain, or a relation's row type
+    /// (returned as a composite).
+    pub fn user_type_def(&self, schema: &str, name: &str) -> Option<UserType> {
+        if let Some(t) = self.types.get(&(schema.to_string(), name.to_string())) {
+            return Some(t.clone());
+        }
+        self.relations
+            .get(&(schema.to_string(), name.to_string()))
+            .map(|r| {
+                UserType::Composite(
+                    r.columns
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.clone()))
+                        .collect(),
+                )
+            })
+    }
+
+    /// Builds a schema from a `catalog.pg15.json`-shaped document (`relations`, `enums`,
+    /// `composites`, `domains`, `extensions`).
+    pub fn from_catalog_json(doc: &serde_json::Value) -> Result<Schema, SchemaError> {
+        let mut s = Schema::new();
+        let obj = |key: &str| doc.get(key).and_then(|v| v.as_object());
+        // types first, so relation columns can refer to them
+        if let Some(enums) = obj("enums") {
+            for (qname, labels) in enums {
+                let (schema, name) = split_key(qname)?;
+                let labels = labels
+                    .as_array()
+                    .ok_or_else(|| SchemaError(format!("enum {qname}: expected labels")))?
+                    .iter()
+                    .filter_map(|l| l.as_str().map(str::to_string))
+                    .collect();
+                s.types.insert((schema, name), UserType::Enum(labels));
+            }
+        }
+        // placeholders so composite/domain/relation types resolve regardless of order
+        if let Some(composites) = obj("composites") {
+            for qname in composites.keys() {
+                s.types
+                    .insert(split_key(qname)?, UserType::Composite(Vec::new()));
+            }
+        }
+        if let Some(domains) = obj("domains") {
+            for qname in domains.keys() {
+                s.types.insert(
+                    split_key(qname)?,
+                    UserType::Domain {
+                        base: SqlType::unknown(),
+                        not_null: false,
+                    },
+                );
+            }
+        }
+        if let Some(rels) = obj("relations") {
+            for (qname, _) in rels {
+                let (schema, name) = split_key(qname)?;
+                s.relations.insert(
+                    (schema.clone(), name.clone()),
+                    Relation {
+                        schema,
+                        name,
+                        kind: RelKind::Table,
+                        columns: Vec::new(),
+                    },
+                );
+            }
+        }
+        if let Some(domains) = obj("domains") {
+            for (qname, d) in domains {
+                let base = d
+                    .get("base")
+                    .and_then(|b| b.as_str())
+                    .ok_or_else(|| SchemaError(format!("domain {qname}: no base")))?;
+                let base = s
+                    .resolve_type_name(base)
+                    .ok_or_else(|| SchemaError(format!("domain {qname}: unknown type {base}")))?;
+                let not_null = d.get("not_null").and_then(|b| b.as_bool()).unwrap_or(false);
+                s.types
+                    .insert(split_key(qname)?, UserType::Domain { base, not_null });
+            }
+        }
+        if let Some(composites) = obj("composites") {
+            for (qname, fields) in composites {
+                let mut out = Vec::new();
+                for f in fields.as_array().into_iter().flatten() {
+                    let f = f.as_str().unwrap_or_default();
+                    let (fname, ftype) = split_field(f);
+                    let ty = s.resolve_type_name(ftype).ok_or_else(|| {
+                        SchemaError(format!("composite {qname}: unknown type {ftype}"))
+                    })?;
+                    out.push((fname, ty));
+                }
+                s.types.insert(split_key(qname)?, UserType::Composite(out));
+            }
+        }
+        if let Some(rels) = obj("relations") {
+            for (qname, rel) in rels {
+                let key = split_key(qname)?;
+                let kind = match rel.get("kind").and_then(|k| k.as_str()) {
+                    Some("view") => RelKind::View,
+                    Some("materialized_view") => RelKind::MaterializedView,
+                    _ => RelKind::Table,
+                };
+                let mut columns = Vec::new();
+                for c in rel
+                    .get("columns")
+                    .and_then(|c| c.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let name = c.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+                    let tyname = c.get("type").and_then(|n| n.as_str()).unwrap_or_default();
+                    let ty = s
+                        .resolve_type_name(tyname)
+                        .or_else(|| {
+                            // extension types not known by name: keep the typname
+                            c.get("typname").and_then(|n| n.as_str()).map(|t| {
+                                match t.strip_prefix('_') {
+                                    Some(e) => SqlType::base(e).array_of(),
+                                    None => SqlType::base(t),
+                                }
+                            })
+                        })
+                        .ok_or_else(|| {
+                            SchemaError(format!("{qname}.{name}: unknown type {tyname}"))
+                        })?;
+                    columns.push(RelColumn {
+                        name: name.to_string(),
+                        ty,
+                        not_null: c.get("not_null").and_then(|n| n.as_bool()).unwrap_or(false),
+                    });
+                }
+                if let Some(r) = s.relations.get_mut(&key) {
+                    r.kind = kind;
+                    r.columns = columns;
+                }
+            }
+        }
+        if let Some(ext) = obj("extensions") {
+            s.extensions = ext.keys().cloned().collect();
+        }
+        s.add_system_relations();
+        Ok(s)
+    }
+
+    /// Adds what a `pg_dump -s` text declares and a catalog document leaves out: sequences
+    /// (`CREATE SEQUENCE`) and function signatures (`CREATE FUNCTION name(args) RETURNS type`).
+    pub fn add_from_dump(&mut self, dump: &str) {
+        for stmt in dump.split(";\n") {
+            let stmt = stmt
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let t = stmt.trim();
+            if let Some(rest) = t.strip_prefix("CREATE SEQUENCE ") {
+                let name = rest.split_whitespace().next().unwrap_or_default();
+                let (schema, name) = split_key(name).unwrap_or_default();
+                self.add_sequence(&schema, &name);
+            } else if let Some(rest) = t
+                .strip_prefix("CREATE FUNCTION ")
+                .or_else(|| t.strip_prefix("CREATE OR REPLACE FUNCTION "))
+            {
+                self.add_function_decl(rest);
+            }
+        }
+    }
+
+    /// Adds a sequence relation (`last_value`, `log_cnt`, `is_called`).
+    pub fn add_sequence(&mut self, schema: &str, name: &str) {
+        let col = |n: &str, t: &str| RelColumn {
+            name: n.into(),
+            ty: SqlType::base(t),
+            not_null: true,
+        };
+        self.relations.insert(
+            (schema.to_string(), name.to_string()),
+            Relation {
+                schema: schema.to_string(),
+                name: name.to_string(),
+                kind: RelKind::Sequence,
+                columns: vec![
+                    col("last_value", "int8"),
+                    col("log_cnt", "int8"),
+                    col("is_called", "bool"),
+                ],
+            },
+        );
+    }
+
+    fn add_function_decl(&mut self, decl: &str) {
+        let Some(open) = decl.find('(') else { return };
+        let qname = decl[..open].trim();
+        let Ok((schema, name)) = split_key(qname) else {
+            return;
+        };
+        let Some(close) = matching_paren(decl, open) else {
+            return;
+        };
+        let mut args = Vec::new();
+        for a in split_top_level(&decl[open + 1..close]) {
+            let a = a.trim();
+            if a.is_empty() {
+                continue;
+            }
+            let a = a.split(" DEFAULT ").next().unwrap_or(a);
+            let a = a
+                .strip_prefix("IN ")
+                .or_else(|| a.strip_prefix("VARIADIC "))
+                .unwrap_or(a);
+            if a.starts_with("OUT ") {
+                continue;
+            }
+            // `name type` or just `type`
+            let ty = self.resolve_type_name(a).or_else(|| {
+                a.split_once(' ')
+                    .and_then(|(_, t)| self.resolve_type_name(t))
+            });
+            match ty {
+                Some(t) => args.push(t),
+                None => return,
+            }
+        }
+        let rest = decl[close + 1..].trim_start();
+        let Some(ret) = rest.strip_prefix("RETURNS ") else {
+            return;
+        };
+        let ret_text = ret.lines().next().unwrap_or_default().trim();
+        let (returns_set, ret_text) = match ret_text.strip_prefix("SETOF ") {
+            Some(r) => (true, r),
+            None => (false, ret_text),
+        };
+        let mut sig = FunctionSig {
+            args,
+            ret: SqlType::base("record"),
+            returns_set,
+            table_columns: Vec::new(),
+        };
+        if let Some(cols) = ret_text.strip_prefix("TABLE(") {
+            sig.returns_set = true;
+            let cols = cols.strip_suffix(')').unwrap_or(cols);
+            for c in split_top_level(cols) {
+                let (n, t) = split_field(c.trim());
+                match self.resolve_type_name(t) {
+                    Some(ty) => sig.table_columns.push((n, ty)),
+                    None => return,
+                }
+            }
+        } else {
+            match self.resolve_type_name(ret_text) {
+                Some(t) => sig.ret = t,
+                None => return,
+            }
+        }
+        self.functions.entry((schema, name)).or_default().push(sig);
+    }
+
+    /// The system relations queries commonly read (`pg_namespace`, `pg_class`,
+    /// `information_schema.tables`, ...), with their columns.
+    pub(crate) fn add_system_relations(&mut self) {
+        let mut add = |schema: &str, name: &str, cols: &[(&str, &str)]| {
+            let columns = cols
+                .iter()
+                .map(|(n, t)| RelColumn {
+                    name: (*n).to_string(),
+                    ty: match t.strip_suffix("[]") {
+                        Some(e) => SqlType::base(e).array_of(),
+                        None => SqlType::base(t),
+                    },
+                    not_null: schema == "pg_catalog",
+                })
+                .collect();
+            self.relations.insert(
+                (schema.to_string(), name.to_string()),
+                Relation {
+                    schema: schema.into(),
+                    name: name.into(),
+                    kind: RelKind::System,
+                    columns,
+                },
+            );
+        };
+        add(
+            "pg_catalog",
+            "pg_namespace",
+            &[("oid", "oid"), ("nspname", "name"), ("nspowner", "oid")],
+        );
+        add(
+            "pg_catalog",
+            "pg_class",
+            &[
+                ("oid", "oid"),
+                ("relname", "name"),
+                ("relnamespace", "oid"),
+                ("reltype", "oid"),
+                ("reloftype", "oid"),
+                ("relowner", "oid"),
+                ("relam", "oid"),
+                ("relfilenode", "oid"),
+                ("reltablespace", "oid"),
+                ("relpages", "int4"),
+                ("reltuples", "float4"),
+                ("relallvisible", "int4"),
+                ("reltoastrelid", "oid"),
+                ("relhasindex", "bool"),
+                ("relisshared", "bool"),
+                ("relpersistence", "char"),
+                ("relkind", "char"),
+                ("relnatts", "int2"),
+                ("relchecks", "int2"),
+            ],
+        );
+        add(
+            "pg_catalog",
+            "pg_type",
+            &[
+                ("oid", "oid"),
+                ("typname", "name"),
+                ("typnamespace", "oid"),
+                ("typtype", "char"),
+                ("typcategory", "char"),
+            ],
+        );
+        add(
+            "pg_catalog",
+            "pg_tables",
+            &[
+                ("schemaname", "name"),
+                ("tablename", "name"),
+                ("tableowner", "name"),
+            ],
+        );
+        add(
+            "pg_catalog",
+            "pg_stat_activity",
+            &[
+                ("datname", "name"),
+                ("pid", "int4"),
+                ("usename", "name"),
+                ("application_name", "text"),
+                ("state", "text"),
+                ("query", "text"),
+            ],
+        );
+        let sql_identifier = "name";
+        add(
+            "information_schema",
+            "tables",
+            &[
+                ("table_catalog", sql_identifier),
+                ("table_schema", sql_identifier),
+                ("table_name", sql_identifier),
+                ("table_type", "varchar"),
+            ],
+        );
+        add(
+            "information_schema",
+            "columns",
+            &[
+                ("table_catalog", sql_identifier),
+                ("table_schema", sql_identifier),
+                ("table_name", sql_identifier),
+                ("column_name", sql_identifier),
+                ("ordinal_position", "int4"),
+                ("column_default", "varchar"),
+                ("is_nullable", "varchar"),
+                ("data_type", "varchar"),
+            ],
+        );
+    }
+}
+
+/// `schema.name` (with optional double quotes) into parts; unqualified names get `public`.
+fn split_key(q: &str) -> Result<(String, String), SchemaError> {
+    let parts = split_qualified(q);
+    match parts.as_slice() {
+        [n] => Ok(("public".into(), n.clone())),
+        [s, n] => Ok((s.clone(), n.clone())),
+        _ => Err(SchemaError(format!("bad qualified name {q}"))),
+    }
+}
+
+/// Splits `a.b` honouring double quotes; unquoted parts keep their text (already folded by
+/// PostgreSQL's `format_type`).
+pub(crate) fn split_qualified(q: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = q.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
+/// `name type text` → (`name`, `type text`), with a quoted name allowed.
+fn split_field(f: &str) -> (String, &str) {
+    if let Some(rest) = f.strip_prefix('"')
+        && let Some(end) = rest.find('"')
+    {
+        return (rest[..end].to_string(), rest[end + 1..].trim());
+    }
+    match f.split_once(' ') {
+        Some((n, t)) => (n.to_string(), t.trim()),
+        None => (f.to_string(), ""),
+    }
+}
+
+fn matching_paren(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn split_top_level(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}

@@ -1,0 +1,304 @@
+//! Database URLs that never show their password, and connections made from them.
+//!
+//! Every place that prints a URL or an error that may quote one goes through
+//! [`DbUrl`]'s `Display` (which masks the password) or [`DbUrl::redact`].
+
+use std::fmt;
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+
+/// What the masked password is printed as.
+pub const MASK: &str = "********";
+
+/// Errors from parsing URLs, connecting and running statements; the text is
+/// already redacted (no password can appear in it).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL could not be parsed (the URL itself is not repeated: it may hold a password).
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    /// Connecting to the server failed.
+    #[error("could not connect to {url}: {message}")]
+    Connect {
+        /// The redacted URL.
+        url: String,
+        /// The redacted reason.
+        message: String,
+        /// The server's SQLSTATE, when it answered with an error (`3D000`: no such database).
+        code: Option<String>,
+    },
+    /// A statement failed.
+    #[error("{context}: {message}")]
+    Query {
+        /// What was being done.
+        context: String,
+        /// The server's message (redacted), with detail and hint.
+        message: String,
+    },
+}
+
+/// A PostgreSQL URL (`postgres://user:password@host:port/database?options`).
+///
+/// `Display` and `Debug` mask the password.
+///
+/// ```
+/// use chatbi_db::db::DbUrl;
+/// let url = DbUrl::parse("postgres://app:s3cret@localhost:5432/chatbi").unwrap();
+/// assert_eq!(url.to_string(), "postgres://app:********@localhost:5432/chatbi");
+/// assert_eq!(url.database().as_deref(), Some("chatbi"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    url: url::Url,
+}
+
+impl DbUrl {
+    /// Parses a `postgres://` or `postgresql://` URL.
+    pub fn parse(text: &str) -> Result<DbUrl, DbError> {
+        let url = url::Url::parse(text.trim()).map_err(|e| DbError::InvalidUrl(e.to_string()))?;
+        if url.scheme() != "postgres" && url.scheme() != "postgresql" {
+            return Err(DbError::InvalidUrl(format!(
+                "scheme `{}` is not supported; use postgres://user@host:port/database",
+                url.scheme()
+            )));
+        }
+        Ok(DbUrl { url })
+    }
+
+    /// Builds a URL from parts (no password).
+    pub fn from_parts(host: &str, port: u16, user: &str, database: &str) -> DbUrl {
+        let text = format!("postgres://{}@{}:{}/", encode(user), host, port);
+        let mut url = url::Url::parse(&text).expect("a URL built from valid parts");
+        url.set_path(&encode(database));
+        DbUrl { url }
+    }
+
+    /// The database name (percent-decoded), if the URL has one.
+    pub fn database(&self) -> Option<String> {
+        let path = self.url.path().trim_start_matches('/');
+        if path.is_empty() {
+            None
+        } else {
+            Some(decode(path))
+        }
+    }
+
+    /// The same server and credentials, another database.
+    pub fn with_database(&self, database: &str) -> DbUrl {
+        let mut url = self.url.clone();
+        url.set_path(&encode(database));
+        DbUrl { url }
+    }
+
+    /// Host name or address (`localhost` when absent).
+    pub fn host(&self) -> String {
+        self.url.host_str().unwrap_or("localhost").to_owned()
+    }
+
+    /// Port (5432 when absent).
+    pub fn port(&self) -> u16 {
+        self.url.port().unwrap_or(5432)
+    }
+
+    /// User name (percent-decoded; `postgres` when absent).
+    pub fn user(&self) -> String {
+        let user = self.url.username();
+        if user.is_empty() {
+            "postgres".to_owned()
+        } else {
+            decode(user)
+        }
+    }
+
+    /// The password (percent-decoded), if any.
+    pub fn password(&self) -> Option<String> {
+        self.url.password().map(decode)
+    }
+
+    /// The full URL, password included: only for handing to a client library
+    /// or a child process, never for printing.
+    pub fn expose_secret(&self) -> &str {
+        self.url.as_str()
+    }
+
+    /// Removes the password (raw and percent-decoded forms) from any text.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        if let Some(raw) = self.url.password()
+            && !raw.is_empty()
+        {
+            out = out.replace(raw, MASK);
+            let decoded = decode(raw);
+            if !decoded.is_empty() {
+                out = out.replace(&decoded, MASK);
+            }
+        }
+        out
+    }
+
+    /// Connects with the synchronous `postgres` client (no TLS, 10 s connect timeout).
+    pub fn connect(&self) -> Result<Client, DbError> {
+        let mut config: postgres::Config = self
+            .expose_secret()
+            .parse()
+            .map_err(|e: postgres::Error| DbError::InvalidUrl(self.redact(&pg_error_text(&e))))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("chatbi-db");
+        }
+        config.connect(NoTls).map_err(|e| DbError::Connect {
+            url: self.to_string(),
+            message: self.redact(&pg_error_text(&e)),
+            code: e.code().map(|c| c.code().to_owned()),
+        })
+    }
+
+    /// Wraps a `postgres` error from work on this URL's server into a redacted [`DbError`].
+    pub fn query_error(&self, context: impl Into<String>, error: &postgres::Error) -> DbError {
+        DbError::Query {
+            context: self.redact(&context.into()),
+            message: self.redact(&pg_error_text(error)),
+        }
+    }
+}
+
+impl DbError {
+    /// True when connecting failed because the database does not exist (SQLSTATE 3D000).
+    pub fn is_missing_database(&self) -> bool {
+        matches!(self, DbError::Connect { code: Some(c), .. } if c == "3D000")
+    }
+}
+
+impl fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut url = self.url.clone();
+        if url.password().is_some() {
+            let _ = url.set_password(Some(MASK));
+        }
+        // Query parameters may also carry a password (`?password=...`).
+        if url.query_pairs().any(|(k, _)| k == "password") {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if k == "password" {
+                        MASK.to_owned()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        f.write_str(url.as_str())
+    }
+}
+
+impl fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DbUrl({self})")
+    }
+}
+
+/// The text of a `postgres` error: the server's message with detail, hint and
+/// position when it comes from the server, otherwise the error and its causes.
+pub fn pg_error_text(error: &postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut text = format!("{}: {}", db.severity(), db.message());
+        if let Some(detail) = db.detail() {
+            text.push_str(&format!("\nDETAIL: {detail}"));
+        }
+        if let Some(hint) = db.hint() {
+            text.push_str(&format!("\nHINT: {hint}"));
+        }
+        if let Some(where_) = db.where_() {
+            text.push_str(&format!("\nCONTEXT: {where_}"));
+        }
+        return text;
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+/// Quotes an SQL identifier (`"name"`, inner quotes doubled).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes an SQL string literal (`'text'`, inner quotes doubled).
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn encode(part: &str) -> String {
+    let mut out = String::new();
+    for b in part.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(part: &str) -> String {
+    let bytes = part.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_masks_password_everywhere() {
+        let url = DbUrl::parse("postgresql://u:p%40ss@h:1/db?password=p%40ss&x=1").unwrap();
+        let shown = url.to_string();
+        assert!(!shown.contains("p%40ss"), "{shown}");
+        assert!(!shown.contains("p@ss"), "{shown}");
+        assert_eq!(url.password().as_deref(), Some("p@ss"));
+        assert_eq!(
+            url.redact("failed for p@ss and p%40ss"),
+            "failed for ******** and ********"
+        );
+    }
+
+    #[test]
+    fn database_swaps_and_decodes() {
+        let url = DbUrl::parse("postgres://u@h/chatbi").unwrap();
+        assert_eq!(
+            url.with_database("chatbi_demo").database().as_deref(),
+            Some("chatbi_demo")
+        );
+        assert_eq!(url.with_database("a b").database().as_deref(), Some("a b"));
+        assert_eq!(
+            DbUrl::from_parts("127.0.0.1", 5, "postgres", "x").to_string(),
+            "postgres://postgres@127.0.0.1:5/x"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+static MIGRATOR: chatbi_db::Migrator = chatbi_db::embed_migrations!(migrations);
+
+fn main() {
+    let _ = &MIGRATOR;
+}

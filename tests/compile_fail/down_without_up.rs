@@ -1,0 +1,6 @@
+static MIGRATOR: chatbi_db::Migrator =
+    chatbi_db::embed_migrations!("tests/compile_fail/migrations/down_without_up");
+
+fn main() {
+    let _ = &MIGRATOR;
+}

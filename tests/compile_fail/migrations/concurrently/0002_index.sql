@@ -1,0 +1,2 @@
+-- the index is built without locking writes
+create index concurrently a_id on a (id);

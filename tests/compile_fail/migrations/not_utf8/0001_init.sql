@@ -1,0 +1,2 @@
+create table a (id int);
+comment on table a is 'café';
