@@ -13,6 +13,7 @@ pub mod db;
 pub mod migrations;
 pub mod pg;
 pub mod runner;
+pub mod tables;
 pub mod testing;
 
 pub use runner::Migrator;

@@ -170,13 +170,11 @@ fn upgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Result<
             None
         };
         if !cli.json {
-            if let Some(ds) = &default_datasource {
-                if ds.created {
-                    println!(
-                        "  default datasource {:?} created (-> database {})",
-                        ds.name, ds.database_name
-                    );
-                }
+            if let Some(ds) = default_datasource.as_ref().filter(|ds| ds.created) {
+                println!(
+                    "  default datasource {:?} created (-> database {})",
+                    ds.name, ds.database_name
+                );
             }
             let head = db
                 .migrator

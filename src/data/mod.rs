@@ -2,5 +2,6 @@
 //! offline mode (`.sqlx/` is committed; `cargo sqlx prepare --check` keeps it honest).
 
 mod datasource;
+pub mod rows;
 
 pub use datasource::{DefaultDatasource, DefaultDatasourceConfig, ensure_default_datasource};

@@ -1,9 +1,9 @@
 //! Figures for `tables!` (not a pass/fail test; run on demand):
 //!
 //! ```text
-//! cargo test -p chatbi-db-core --release --test codegen_tables_bench -- --ignored --nocapture
-//! cargo test -p chatbi-db-core --test codegen_tables_bench \
-//!     --config 'profile.dev.package.chatbi-db-core.opt-level=0' -- --ignored --nocapture
+//! cargo bench -p chatbi-db-core --bench codegen_tables
+//! cargo bench -p chatbi-db-core --bench codegen_tables --profile dev \
+//!     --config 'profile.dev.package.chatbi-db-core.opt-level=0'
 //! ```
 //!
 //! Prints, for ChatBI's migrations and crates.io's corpus schema: expansion time (model + code
@@ -74,9 +74,7 @@ fn scratch_build(name: &str, code: &TokenStream) -> Option<(usize, Duration)> {
     build().then(|| (lines, t.elapsed()))
 }
 
-#[test]
-#[ignore = "figures, run on demand"]
-fn figures() {
+fn main() {
     let opts = TablesOptions::default();
     let chatbi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
     let (t_chatbi, code_chatbi) = time(|| {
