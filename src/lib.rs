@@ -1,5 +1,20 @@
 //! `chatbi-db`: ChatBI's database layer: migration runner, local PostgreSQL,
 //! CLI, generated row structs and data access.
+//!
+//! Migrations are embedded, validated and checksummed when the crate compiles:
+//!
+//! ```
+//! static MIGRATOR: chatbi_db::Migrator = chatbi_db::embed_migrations!("migrations");
+//!
+//! let first = &MIGRATOR.migrations()[0];
+//! assert_eq!(first.version, 1);
+//! assert_eq!(first.description, "initial schema");
+//! assert_eq!(first.checksum.len(), 48); // SHA-384, as sqlx computes it
+//! ```
+//!
+//! Applying them (`MIGRATOR.run(&mut client)`) takes sqlx's advisory lock and records
+//! each migration in `_sqlx_migrations`, so `sqlx-cli` sees the same history. Row types
+//! for every table are in [`tables`], generated from the same files.
 
 extern crate self as chatbi_db;
 

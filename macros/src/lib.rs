@@ -11,7 +11,7 @@ mod tables;
 /// Embeds a migration directory (default `migrations/` beside `Cargo.toml`),
 /// validated and checksummed at compile time.
 ///
-/// ```ignore
+/// ```text
 /// static MIGRATOR: chatbi_db::Migrator = chatbi_db::embed_migrations!();
 /// static DEMO: chatbi_db::Migrator = chatbi_db::embed_migrations!("migrations_demo");
 /// ```
@@ -31,7 +31,7 @@ mod tables;
 /// proc macros no way to watch a directory (`proc_macro::tracked_path` is unstable),
 /// so add a `build.rs` to the crate that embeds:
 ///
-/// ```ignore
+/// ```text
 /// fn main() {
 ///     println!("cargo::rerun-if-changed=migrations");
 /// }
