@@ -6,13 +6,12 @@
 //! peak heap in use during one replay (a counting global allocator).
 
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chatbi_db_core::catalog;
-use chatbi_db_core::migrate::{Layout, Migration, MigrationSet};
+use chatbi_db_core::migrate::{LoadOptions, MigrationSet, load_dir_with};
 
 struct Counting;
 
@@ -40,50 +39,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// sqlx files (`.sql` / `.up.sql`) or diesel directories (`<version>_<name>/up.sql`), sorted.
+/// The set as core loads it (layout detected; the corpus has no lock file to check).
 fn load(dir: &Path) -> MigrationSet {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("migrations dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    let diesel = entries.iter().any(|p| p.join("up.sql").is_file());
-    let mut migrations = Vec::new();
-    for p in entries {
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let digits: String = name
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '-')
-            .filter(|c| c.is_ascii_digit())
-            .collect();
-        let Ok(version) = digits.parse::<i64>() else {
-            continue;
-        };
-        let (file, rel) = if diesel {
-            (p.join("up.sql"), format!("{name}/up.sql"))
-        } else if name.ends_with(".sql") && !name.ends_with(".down.sql") {
-            (p.clone(), name.clone())
-        } else {
-            continue;
-        };
-        let Ok(sql) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        migrations.push(Migration {
-            version,
-            description: Cow::Owned(name),
-            up_sql: Cow::Owned(sql),
-            down_sql: None,
-            no_transaction: false,
-            checksum: Cow::Owned(Vec::new()),
-            up_file: Cow::Owned(rel),
-            down_file: None,
-        });
-    }
-    migrations.sort_by_key(|m| m.version);
-    MigrationSet {
-        layout: if diesel { Layout::Diesel } else { Layout::Sqlx },
-        migrations: Cow::Owned(migrations),
+    let options = LoadOptions {
+        check_lock: false,
+        ..LoadOptions::default()
+    };
+    match load_dir_with(dir, &options) {
+        Ok(loaded) => loaded.set,
+        Err(errors) => panic!("{}: {}", dir.display(), errors[0]),
     }
 }
 

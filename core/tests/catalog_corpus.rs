@@ -1,20 +1,18 @@
 //! Replays every corpus project's migrations and compares the catalog with the server's
 //! (`catalog.pg15.json`, read from `pg_catalog` after applying the same files to PostgreSQL 15).
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chatbi_db_core::catalog;
 use chatbi_db_core::catalog::TypeKind;
-use chatbi_db_core::migrate::{Layout, Migration, MigrationSet};
+use chatbi_db_core::migrate::MigrationSet;
 use serde_json::Value;
 
 fn corpus_dir() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")).to_path_buf()
 }
 
-/// Loads a corpus migration directory with core's loader (`migrate::load_dir_with`, layout
-/// detected, no lock check); falls back to [`load_local`] (and says so) if the loader rejects it.
+/// The set as core loads it (layout detected; the corpus has no lock file to check).
 fn load(dir: &Path) -> MigrationSet {
     let options = chatbi_db_core::migrate::LoadOptions {
         layout: None,
@@ -23,68 +21,7 @@ fn load(dir: &Path) -> MigrationSet {
     };
     match chatbi_db_core::migrate::load_dir_with(dir, &options) {
         Ok(loaded) => loaded.set,
-        Err(errors) => {
-            println!(
-                "note: migrate::load_dir_with rejected {}: {}; using the test-local loader",
-                dir.display(),
-                errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-            load_local(dir)
-        }
-    }
-}
-
-/// A small test-local loader: sqlx files sorted by version (`.up.sql` or plain `.sql`, never
-/// `.down.sql`), or diesel directories `<version>_<name>/up.sql` sorted by name.
-fn load_local(dir: &Path) -> MigrationSet {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("migrations dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    let diesel = entries.iter().any(|p| p.join("up.sql").is_file());
-    let mut migrations = Vec::new();
-    for p in entries {
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let version_str: String = name
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '-')
-            .filter(|c| c.is_ascii_digit())
-            .collect();
-        let Ok(version) = version_str.parse::<i64>() else {
-            continue;
-        };
-        let (file, rel) = if diesel {
-            if !p.join("up.sql").is_file() {
-                continue;
-            }
-            (p.join("up.sql"), format!("{name}/up.sql"))
-        } else {
-            if !name.ends_with(".sql") || name.ends_with(".down.sql") {
-                continue;
-            }
-            (p.clone(), name.clone())
-        };
-        let sql = std::fs::read_to_string(&file).expect("utf-8 migration");
-        migrations.push(Migration {
-            version,
-            description: Cow::Owned(name.clone()),
-            up_sql: Cow::Owned(sql),
-            down_sql: None,
-            no_transaction: false,
-            checksum: Cow::Owned(Vec::new()),
-            up_file: Cow::Owned(rel),
-            down_file: None,
-        });
-    }
-    migrations.sort_by_key(|m| m.version);
-    MigrationSet {
-        layout: if diesel { Layout::Diesel } else { Layout::Sqlx },
-        migrations: Cow::Owned(migrations),
+        Err(errors) => panic!("{}: {}", dir.display(), errors[0]),
     }
 }
 
