@@ -15,29 +15,49 @@ trap '"$B" server stop >/dev/null 2>&1 || true' EXIT
 U=$("$B" server url --database postgres | sed 's#/postgres$##')
 PSQL="$(pg_config --bindir)/psql -X -q -v ON_ERROR_STOP=1"
 fresh() { $PSQL "$U/postgres" -c "drop database if exists $1 with (force)" -c "create database $1" >/dev/null; }
-t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "$(( (e - s) / 1000000 )) ms"; }
+# Times a command; a failing command aborts the script (a baseline that stopped early
+# would look fast).
+t() { local s e; s=$(date +%s%N); if ! "$@" >/dev/null 2>/tmp/bench_runner.err; then
+  echo "FAILED: $*" >&2; cat /tmp/bench_runner.err >&2; exit 1; fi; e=$(date +%s%N); echo "$(( (e - s) / 1000000 )) ms"; }
 
-# Up files of a set in version order (sqlx: *.up.sql or *.sql; diesel: */up.sql).
+# Up files of a set in version order (sqlx: *.up.sql or *.sql; diesel: */up.sql). The
+# order is numeric on the version with diesel's dashes removed (`2017-09-26-200549` is
+# 20170926200549), as the runner orders them; a plain `sort` would put it before 20170101.
+by_version() { while read -r f; do v=$(basename "$(dirname "$f")"); [ "$v" = "$(basename "$1")" ] && v=$(basename "$f");
+  v=${v%%_*}; echo "${v//-/} $f"; done | sort -n -k1,1 | cut -d' ' -f2-; }
 up_files() {
-  if ls "$1"/*/up.sql >/dev/null 2>&1; then ls -d "$1"/*/ | sort | sed 's#/$#/up.sql#'
-  else ls "$1"/*.sql | grep -v '\.down\.sql$' | sort; fi
+  if ls "$1"/*/up.sql >/dev/null 2>&1; then ls "$1"/*/up.sql | by_version "$1"
+  else ls "$1"/*.sql | grep -v '\.down\.sql$' | by_version "$1"; fi
 }
-per_file() { up_files "$1" | while read -r f; do
-  if head -1 "$f" | grep -q -- '-- no-transaction' || [ -f "$(dirname "$f")/metadata.toml" ]; then $PSQL -d "$U/$2" -f "$f"; else $PSQL -1 -d "$U/$2" -f "$f"; fi; done; }
-one_session() { up_files "$1" | while read -r f; do cat "$f"; echo; echo ';'; done | $PSQL -d "$U/$2"; }
+per_file() { set -o pipefail; up_files "$1" | while read -r f; do
+  if head -1 "$f" | grep -q -- '-- no-transaction' \
+     || grep -qs 'run_in_transaction *= *false' "$(dirname "$f")/metadata.toml"; then
+    $PSQL -d "$U/$2" -f "$f" || return 1; else $PSQL -1 -d "$U/$2" -f "$f" || return 1; fi; done; }
+one_session() { set -o pipefail; up_files "$1" | while read -r f; do cat "$f"; echo; echo ';'; done | $PSQL -d "$U/$2"; }
+
+# Median of $RUNS timings, each into a fresh database: median <label> <command...>; the
+# command gets the database name as its last argument.
+RUNS=${RUNS:-5}
+median() { local label=$1; shift; local times=() i
+  for i in $(seq 1 "$RUNS"); do fresh bench; times+=("$(t "$@" bench)"); done
+  printf '%-40s median %6s ms   (runs: %s)\n' "$label" \
+    "$(printf '%s\n' "${times[@]}" | sed 's/ ms//' | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "${times[*]}"; }
+ours_db() { local dir=$1 db=${!#}; shift; set -- "${@:1:$#-1}"
+  "$B" --database-url "$U/$db" --migrations "$dir" "$@" upgrade; }
+sqlx_run() { sqlx migrate run --source "$1" --database-url "$U/$2"; }
 
 for project in rust-lang__crates.io rust-lang__docs.rs; do
   D="$CORPUS/$project/migrations"
   layout=(); [ -d "$CORPUS/$project/.sqlx" ] || layout=(--layout diesel)
-  fresh b1; echo "$project ours:             $(t "$B" --database-url "$U/b1" --migrations "$D" "${layout[@]}" upgrade)"
-  fresh b2; echo "$project psql -1 per file: $(t per_file "$D" b2)"
-  fresh b3; echo "$project one psql session: $(t one_session "$D" b3)"
+  median "$project ours" ours_db "$D" "${layout[@]}"
+  median "$project psql -1 per file" per_file "$D"
+  median "$project one psql session" one_session "$D"
   if [ ${#layout[@]} -eq 0 ] && command -v sqlx >/dev/null; then
-    fresh b4; echo "$project sqlx migrate run: $(t sqlx migrate run --source "$D" --database-url "$U/b4")"
+    median "$project sqlx migrate run" sqlx_run "$D"
   fi
 done
 
 M=$(mktemp -d); for i in $(seq 1 1000); do printf 'select %d;\n' "$i" > "$M/$(printf %04d "$i")_m.sql"; done
 fresh b5; echo "1000 trivial migrations, ours: $(t "$B" --database-url "$U/b5" --migrations "$M" upgrade)"
-for i in 1 2 3; do echo "status, 1000 applied: $(t "$B" --database-url "$U/b5" --migrations "$M" status)"; done
+for i in $(seq 1 "$RUNS"); do echo "status, 1000 applied: $(t "$B" --database-url "$U/b5" --migrations "$M" status)"; done
 rm -rf "$M"

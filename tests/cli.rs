@@ -370,9 +370,10 @@ fn create_names_the_next_version_in_the_set_style() {
         &["--migrations", &dir_arg(&ts), "--json", "create", "next"],
     );
     assert_exit(&out, 0);
-    let version = json(&out)["version"].as_str().unwrap().to_owned();
+    let version = json(&out)["prefix"].as_str().unwrap().to_owned();
     assert_eq!(version.len(), 14, "{version}");
     assert!(version.as_str() > "20240101000000");
+    assert_eq!(json(&out)["version"].as_i64(), version.parse().ok());
     assert!(ts.path().join(format!("{version}_next.sql")).is_file());
 }
 
@@ -753,4 +754,101 @@ fn invalid_migration_set_is_reported_with_its_position() {
     assert_exit(&out, 1);
     let t = text(&out);
     assert!(t.contains("0001_bad.sql:1:"), "{t}");
+}
+
+/// The JSON examples of docs/cli-json.md, by the command named in the
+/// `<!-- command: NAME -->` line before each block.
+fn documented_json_shapes() -> std::collections::BTreeMap<String, serde_json::Value> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli-json.md"))
+        .expect("docs/cli-json.md");
+    let mut out = std::collections::BTreeMap::new();
+    let mut rest = doc.as_str();
+    while let Some(at) = rest.find("<!-- command: ") {
+        rest = &rest[at + "<!-- command: ".len()..];
+        let name = rest[..rest.find(" -->").expect("marker end")].to_owned();
+        let start = rest.find("```json\n").expect("json block") + "```json\n".len();
+        let end = start + rest[start..].find("```").expect("block end");
+        let value = serde_json::from_str(&rest[start..end])
+            .unwrap_or_else(|e| panic!("docs/cli-json.md, {name}: {e}"));
+        out.insert(name, value);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Same keys, same kinds of values; `null` on either side matches any kind. Arrays: each
+/// element of `actual` against the documented first element.
+fn same_shape(doc: &serde_json::Value, actual: &serde_json::Value, at: &str) -> Result<(), String> {
+    use serde_json::Value;
+    match (doc, actual) {
+        (Value::Null, _) | (_, Value::Null) => Ok(()),
+        (Value::Object(d), Value::Object(a)) => {
+            let dk: BTreeSet<&String> = d.keys().collect();
+            let ak: BTreeSet<&String> = a.keys().collect();
+            if dk != ak {
+                return Err(format!("{at}: documented keys {dk:?}, output has {ak:?}"));
+            }
+            d.iter()
+                .try_for_each(|(k, v)| same_shape(v, &a[k], &format!("{at}.{k}")))
+        }
+        (Value::Array(d), Value::Array(a)) => match d.first() {
+            Some(first) => a
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| same_shape(first, v, &format!("{at}[{i}]"))),
+            None => Ok(()),
+        },
+        (Value::Bool(_), Value::Bool(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::String(_), Value::String(_)) => Ok(()),
+        _ => Err(format!("{at}: documented {doc}, output has {actual}")),
+    }
+}
+
+#[test]
+fn json_outputs_have_the_documented_shapes() {
+    let shapes = documented_json_shapes();
+    let db = TestDb::new();
+    let dir = migration_dir(SET);
+    let d = dir_arg(&dir);
+    let mut checked = BTreeSet::new();
+    let mut check = |name: &str, args: &[&str], code: i32| {
+        let mut full = vec!["--json", "--migrations", &d];
+        full.extend_from_slice(args);
+        let out = run(&db.url(), &full);
+        assert_exit(&out, code);
+        let doc = shapes
+            .get(name)
+            .unwrap_or_else(|| panic!("docs/cli-json.md has no `{name}` example"));
+        if let Err(e) = same_shape(doc, &json(&out), name) {
+            panic!(
+                "`chatbi-db {}` does not match docs/cli-json.md: {e}",
+                args.join(" ")
+            );
+        }
+        checked.insert(name.to_owned());
+    };
+    check("status", &["status"], 0);
+    check("upgrade", &["upgrade", "+1"], 0);
+    check("status", &["status"], 0);
+    check("status", &["history"], 0);
+    check("upgrade", &["upgrade"], 0);
+    check("downgrade", &["downgrade"], 0);
+    check("stamp", &["stamp", "head"], 0);
+    check("fresh", &["fresh", "--yes"], 0);
+    check("create", &["create", "next"], 0);
+    check("error", &["upgrade", "99"], 2);
+    let alembic = TestDb::new();
+    alembic_database(&alembic);
+    let chatbi = support::chatbi_migrations().display().to_string();
+    let out = run(
+        &alembic.url(),
+        &["--json", "--migrations", &chatbi, "adopt"],
+    );
+    assert_exit(&out, 0);
+    same_shape(&shapes["adopt"], &json(&out), "adopt").unwrap_or_else(|e| panic!("{e}"));
+    checked.insert("adopt".into());
+    // Every documented example is exercised.
+    let documented: BTreeSet<String> = shapes.keys().cloned().collect();
+    assert_eq!(checked, documented);
 }

@@ -691,3 +691,43 @@ fn all_history(c: &mut postgres::Client) -> Vec<(String, i64, String, bool, Vec<
     }
     rows
 }
+
+#[test]
+fn diesel_down_follows_metadata_run_in_transaction() {
+    // diesel's metadata.toml covers both files: the down file has no marker of its own,
+    // and DROP INDEX CONCURRENTLY fails inside a transaction block.
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let init = dir.path().join("2020-01-01-000000_init");
+    let index = dir.path().join("2020-01-02-000000_index");
+    std::fs::create_dir_all(&init).unwrap();
+    std::fs::create_dir_all(&index).unwrap();
+    std::fs::write(init.join("up.sql"), "create table t (a int);").unwrap();
+    std::fs::write(init.join("down.sql"), "drop table t;").unwrap();
+    std::fs::write(
+        index.join("up.sql"),
+        "create index concurrently t_a on t (a);",
+    )
+    .unwrap();
+    std::fs::write(index.join("down.sql"), "drop index concurrently t_a;").unwrap();
+    std::fs::write(index.join("metadata.toml"), "run_in_transaction = false\n").unwrap();
+    let m = Migrator::from_dir(dir.path()).unwrap();
+    let o = RunOptions::default();
+    let mut c = db.client();
+    m.upgrade(&mut c, Target::Head, &o, &mut quiet()).unwrap();
+    let indexes = |c: &mut postgres::Client| -> i64 {
+        c.query_one(
+            "select count(*) from pg_indexes where indexname = 't_a'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    assert_eq!(indexes(&mut c), 1);
+    let script = m.downgrade_script(&[20200102000000]).unwrap();
+    assert!(!script.contains("BEGIN;"), "{script}");
+    m.downgrade(&mut c, Target::Relative(-1), &o, &mut quiet())
+        .unwrap();
+    assert_eq!(indexes(&mut c), 0);
+    assert_eq!(history(&mut c).len(), 1);
+}

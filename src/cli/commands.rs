@@ -200,11 +200,7 @@ fn upgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Result<
             "default_datasource": default_datasource.as_ref().map(|ds| json!({
                 "id": ds.id, "name": ds.name, "database_name": ds.database_name, "created": ds.created,
             })),
-            "applied": ran.iter().map(|r| json!({
-                "version": r.version,
-                "description": r.description,
-                "execution_time_ns": r.nanos,
-            })).collect::<Vec<_>>(),
+            "applied": ran_json(&ran),
         }));
     }
     if cli.json && !sql {
@@ -300,11 +296,7 @@ fn downgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Resul
         }
         reports.push(json!({
             "database": db.name,
-            "reverted": ran.iter().map(|r| json!({
-                "version": r.version,
-                "description": r.description,
-                "execution_time_ns": r.nanos,
-            })).collect::<Vec<_>>(),
+            "reverted": ran_json(&ran),
         }));
     }
     if cli.json && !sql {
@@ -472,10 +464,24 @@ fn stamp(cli: &Cli, style: &Style, target: &str, purge: bool) -> Result<u8, CliE
     Ok(0)
 }
 
+/// The `applied` / `reverted` list of the JSON output (docs/cli-json.md).
+fn ran_json(ran: &[crate::runner::Ran]) -> Vec<serde_json::Value> {
+    ran.iter()
+        .map(|r| {
+            json!({
+                "version": r.version,
+                "description": r.description,
+                "execution_time_ns": r.nanos,
+            })
+        })
+        .collect()
+}
+
 fn fresh(cli: &Cli, style: &Style, yes: bool) -> Result<u8, CliError> {
     let opts = options(cli)?;
     let dbs = targets(cli, false)?;
     let server = Server::open(cli, style)?;
+    let mut reports = Vec::new();
     for db in &dbs {
         if matches!(db.name.as_str(), "postgres" | "template0" | "template1") {
             return Err(CliError::usage(format!(
@@ -526,13 +532,14 @@ fn fresh(cli: &Cli, style: &Style, yes: bool) -> Result<u8, CliError> {
         )?;
         style.progress_done();
         if cli.json {
-            println!(
-                "{}",
-                json!({"database": db.name, "applied": ran.iter().map(|r| r.version).collect::<Vec<_>>()})
-            );
+            reports
+                .push(json!({"database": db.name, "recreated": true, "applied": ran_json(&ran)}));
         } else {
             println!("  {} migration(s) applied", ran.len());
         }
+    }
+    if cli.json {
+        println!("{}", json!({ "databases": reports }));
     }
     Ok(0)
 }
@@ -571,10 +578,11 @@ fn adopt_cmd(cli: &Cli, style: &Style) -> Result<u8, CliError> {
     let opts = options(cli)?;
     let dbs = targets(cli, false)?;
     let server = Server::open(cli, style)?;
+    let mut reports = Vec::new();
     for db in &dbs {
         let mut client = server.connect(&db.name)?;
         match adopt::adopt_if_alembic(&server, db, &mut client, &opts, style, cli.json)? {
-            Some(_) => {}
+            Some(adopted) => reports.push(json!({"database": db.name, "adopted": adopted})),
             None => {
                 return Err(CliError::new(
                     3,
@@ -585,6 +593,9 @@ fn adopt_cmd(cli: &Cli, style: &Style) -> Result<u8, CliError> {
                 ));
             }
         }
+    }
+    if cli.json {
+        println!("{}", json!({ "databases": reports }));
     }
     Ok(0)
 }

@@ -175,7 +175,13 @@ pub fn run(cli: &Cli, style: &Style, description: &str) -> Result<u8, CliError> 
     if cli.json {
         println!(
             "{}",
-            json!({"version": version, "files": files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>()})
+            json!({
+                // As recorded in _sqlx_migrations (digits of the prefix), and as written.
+                "version": version.chars().filter(char::is_ascii_digit).collect::<String>().parse::<i64>().ok(),
+                "prefix": version,
+                "files": files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>(),
+                "lock_updated": lock_updated,
+            })
         );
     } else {
         for (path, _) in &files {

@@ -394,7 +394,15 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let style = output::Style::detect(cli.no_color);
             style.progress_done();
-            eprintln!("{} {}", style.bad("error:"), redact(&e.message));
+            let message = redact(&e.message);
+            eprintln!("{} {}", style.bad("error:"), message);
+            if cli.json {
+                // Machine readers get the failure on stdout too, in the documented shape.
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": { "code": e.code, "message": message } })
+                );
+            }
             ExitCode::from(e.code)
         }
     }

@@ -476,24 +476,33 @@ impl Migrator {
             let plan = this.plan_upgrade(&applied, target)?;
             let total = plan.len();
             let mut ran = Vec::new();
-            for (index, m) in plan.into_iter().enumerate() {
-                progress(Progress::Starting {
-                    migration: m,
-                    index,
-                    total,
-                });
-                let nanos = apply(client, m)?;
-                progress(Progress::Finished {
-                    migration: m,
-                    elapsed: Duration::from_nanos(nanos as u64),
-                });
-                ran.push(Ran {
-                    version: m.version,
-                    description: m.description.to_string(),
-                    nanos,
-                });
+            let run = || -> Result<(), MigrateError> {
+                for (index, m) in plan.into_iter().enumerate() {
+                    progress(Progress::Starting {
+                        migration: m,
+                        index,
+                        total,
+                    });
+                    let nanos = apply(client, m)?;
+                    progress(Progress::Finished {
+                        migration: m,
+                        elapsed: Duration::from_nanos(nanos as u64),
+                    });
+                    ran.push(Ran {
+                        version: m.version,
+                        description: m.description.to_string(),
+                        nanos,
+                    });
+                }
+                Ok(())
+            };
+            let result = run();
+            // Group commit: the migrations committed without waiting for the WAL flush;
+            // one durable commit now makes all of them durable before we report success.
+            if !ran.is_empty() {
+                flush_commits(client)?;
             }
-            Ok(ran)
+            result.map(|()| ran)
         })
     }
 
@@ -519,7 +528,7 @@ impl Migrator {
                     index,
                     total,
                 });
-                let nanos = revert(client, m)?;
+                let nanos = revert(client, m, this.set().layout)?;
                 progress(Progress::Finished {
                     migration: m,
                     elapsed: Duration::from_nanos(nanos as u64),
@@ -648,7 +657,7 @@ impl Migrator {
         let mut out = String::new();
         for m in self.down_migrations(versions)? {
             let down = m.down_sql.as_deref().unwrap_or_default();
-            let no_tx = down.starts_with("-- no-transaction");
+            let no_tx = m.down_runs_outside_transaction(self.set().layout);
             out.push_str(&format!(
                 "-- revert {} {} ({})\n",
                 m.version,
@@ -754,6 +763,9 @@ fn apply(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
     let mut tx = client
         .transaction()
         .map_err(|e| MigrateError::db("starting a transaction", &e))?;
+    // Group commit (see `flush_commits`): this commit does not wait for its WAL flush.
+    tx.batch_execute("SET LOCAL synchronous_commit = off")
+        .map_err(|e| MigrateError::db("setting synchronous_commit", &e))?;
     if let Err(e) = tx.batch_execute(&m.up_sql) {
         drop(tx);
         return Err(failed(
@@ -770,11 +782,11 @@ fn apply(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
 }
 
 /// Runs one migration's down SQL and removes its row; returns the wall time in nanoseconds.
-fn revert(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
+fn revert(client: &mut Client, m: &Migration, layout: Layout) -> Result<i64, MigrateError> {
     let start = Instant::now();
     let down = m.down_sql.as_deref().unwrap_or_default();
     let file = m.down_file.as_deref().unwrap_or_default().to_owned();
-    if down.starts_with("-- no-transaction") {
+    if m.down_runs_outside_transaction(layout) {
         client.batch_execute(down).map_err(|e| MigrateError::Failed {
             version: m.version,
             file: file.clone(),
@@ -797,6 +809,18 @@ fn revert(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
     tx.commit()
         .map_err(|e| MigrateError::db(format!("committing the revert of {}", m.version), &e))?;
     Ok(start.elapsed().as_nanos() as i64)
+}
+
+/// Makes every earlier commit of this session durable: a transaction that takes a
+/// transaction id commits with `synchronous_commit = on`, and its flush covers all WAL
+/// written before it. Migrations commit with `synchronous_commit = off` (one WAL flush per
+/// run instead of one per migration); a crash of the machine before this call can lose
+/// the last migrations together with their history rows, never one without the other,
+/// and the next `upgrade` applies them again.
+fn flush_commits(client: &mut Client) -> Result<(), MigrateError> {
+    client
+        .batch_execute("BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT;")
+        .map_err(|e| MigrateError::db("flushing the migrations' commits to disk", &e))
 }
 
 fn invalid_indexes(client: &mut Client) -> Vec<String> {

@@ -60,6 +60,36 @@ impl Migration {
         self.down_sql.is_some()
     }
 
+    /// `true` when the down SQL must run outside a transaction: for a diesel set, when
+    /// `metadata.toml` says `run_in_transaction = false` (it covers both files); otherwise when
+    /// the down file itself starts with `-- no-transaction`, as sqlx reads it.
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use chatbi_db_core::migrate::{Layout, Migration};
+    /// let m = Migration {
+    ///     version: 1,
+    ///     description: Cow::Borrowed("add index"),
+    ///     up_sql: Cow::Borrowed("-- no-transaction\ncreate index concurrently i on t (a);"),
+    ///     down_sql: Some(Cow::Borrowed("drop index i;")),
+    ///     no_transaction: true,
+    ///     checksum: Cow::Borrowed(&[]),
+    ///     up_file: Cow::Borrowed("1_add_index/up.sql"),
+    ///     down_file: Some(Cow::Borrowed("1_add_index/down.sql")),
+    /// };
+    /// assert!(m.down_runs_outside_transaction(Layout::Diesel));
+    /// assert!(!m.down_runs_outside_transaction(Layout::Sqlx));
+    /// ```
+    pub fn down_runs_outside_transaction(&self, layout: Layout) -> bool {
+        match layout {
+            Layout::Diesel => self.no_transaction,
+            Layout::Sqlx | Layout::Refinery => self
+                .down_sql
+                .as_deref()
+                .is_some_and(super::validate::has_no_transaction_marker),
+        }
+    }
+
     /// The checksum as lower-case hex (96 characters).
     pub fn checksum_hex(&self) -> String {
         hex::encode(&*self.checksum)
