@@ -721,7 +721,11 @@ fn create_in_diesel_and_refinery_layouts() {
         ],
     );
     assert_exit(&out, 0);
-    let version = json(&out)["version"].as_str().unwrap().to_owned();
+    let version = json(&out)["prefix"].as_str().unwrap().to_owned();
+    assert_eq!(
+        json(&out)["version"].as_i64(),
+        version.replace('-', "").parse().ok()
+    );
     assert!(
         diesel
             .path()

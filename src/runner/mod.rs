@@ -474,35 +474,19 @@ impl Migrator {
             this.check(&rows, options)?;
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_upgrade(&applied, target)?;
-            let total = plan.len();
             let mut ran = Vec::new();
-            let run = || -> Result<(), MigrateError> {
-                for (index, m) in plan.into_iter().enumerate() {
-                    progress(Progress::Starting {
-                        migration: m,
-                        index,
-                        total,
-                    });
-                    let nanos = apply(client, m)?;
-                    progress(Progress::Finished {
-                        migration: m,
-                        elapsed: Duration::from_nanos(nanos as u64),
-                    });
-                    ran.push(Ran {
-                        version: m.version,
-                        description: m.description.to_string(),
-                        nanos,
-                    });
-                }
-                Ok(())
-            };
-            let result = run();
+            let result = run_each(plan, client, progress, &mut ran, apply);
             // Group commit: the migrations committed without waiting for the WAL flush;
             // one durable commit now makes all of them durable before we report success.
-            if !ran.is_empty() {
-                flush_commits(client)?;
+            // After a failure, still make what did commit durable, but report the failure.
+            match result {
+                Ok(()) if !ran.is_empty() => flush_commits(client).map(|()| ran),
+                Ok(()) => Ok(ran),
+                Err(e) => {
+                    let _ = flush_commits(client);
+                    Err(e)
+                }
             }
-            result.map(|()| ran)
         })
     }
 
@@ -520,25 +504,11 @@ impl Migrator {
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_downgrade(&applied, target)?;
             let migrations = this.down_migrations(&plan)?;
-            let total = migrations.len();
+            let layout = this.set().layout;
             let mut ran = Vec::new();
-            for (index, m) in migrations.into_iter().enumerate() {
-                progress(Progress::Starting {
-                    migration: m,
-                    index,
-                    total,
-                });
-                let nanos = revert(client, m, this.set().layout)?;
-                progress(Progress::Finished {
-                    migration: m,
-                    elapsed: Duration::from_nanos(nanos as u64),
-                });
-                ran.push(Ran {
-                    version: m.version,
-                    description: m.description.to_string(),
-                    nanos,
-                });
-            }
+            run_each(migrations, client, progress, &mut ran, |client, m| {
+                revert(client, m, layout)
+            })?;
             Ok(ran)
         })
     }
@@ -730,6 +700,36 @@ impl Migrator {
         lock::release(client, key);
         result
     }
+}
+
+/// Runs `step` on each migration in order, reporting progress and collecting what ran in
+/// `ran` (kept on failure: it says what was done before the error).
+fn run_each(
+    plan: Vec<&Migration>,
+    client: &mut Client,
+    progress: &mut dyn FnMut(Progress<'_>),
+    ran: &mut Vec<Ran>,
+    mut step: impl FnMut(&mut Client, &Migration) -> Result<i64, MigrateError>,
+) -> Result<(), MigrateError> {
+    let total = plan.len();
+    for (index, m) in plan.into_iter().enumerate() {
+        progress(Progress::Starting {
+            migration: m,
+            index,
+            total,
+        });
+        let nanos = step(client, m)?;
+        progress(Progress::Finished {
+            migration: m,
+            elapsed: Duration::from_nanos(nanos as u64),
+        });
+        ran.push(Ran {
+            version: m.version,
+            description: m.description.to_string(),
+            nanos,
+        });
+    }
+    Ok(())
 }
 
 /// Runs one migration and records it; returns its wall time in nanoseconds.
