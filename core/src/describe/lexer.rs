@@ -1,4 +1,7 @@
-//! Tokens of a PostgreSQL query text (for the query analyser's own parser).
+//! Tokens of a PostgreSQL query text for the query analyser's parser: `core::syntax`'s token
+//! stream (squawk's scanner) in the shape the parser reads.
+
+use crate::syntax::{self, TokenKind};
 
 /// A token kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,254 +38,94 @@ pub(crate) struct LexError {
     pub offset: usize,
 }
 
-const OP_CHARS: &[u8] = b"+-*/<>=~!@#%^&|`?";
-
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>, LexError> {
-    let b = src.as_bytes();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == b'-' && b.get(i + 1) == Some(&b'-') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                    depth += 1;
-                    i += 2;
-                } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            if depth != 0 {
-                return Err(LexError {
-                    message: "unterminated /* comment".into(),
-                    offset: start,
-                });
-            }
-            continue;
-        }
-        // E'...' strings
-        if (c == b'e' || c == b'E') && b.get(i + 1) == Some(&b'\'') {
-            let (s, next) = lex_string(src, i + 1, true)?;
+    let toks = syntax::Token::tokenize_checked(src).map_err(|e| LexError {
+        message: e.message,
+        offset: e.offset,
+    })?;
+    let mut out = Vec::with_capacity(toks.len() + 1);
+    let mut prev: Option<syntax::Token<'_>> = None;
+    for t in toks {
+        let push = |out: &mut Vec<Token>, tok| {
             out.push(Token {
-                tok: Tok::Str(s),
-                offset: start,
-            });
-            i = next;
-            continue;
-        }
-        if c == b'\'' {
-            let (s, next) = lex_string(src, i, false)?;
-            out.push(Token {
-                tok: Tok::Str(s),
-                offset: start,
-            });
-            i = next;
-            continue;
-        }
-        if c == b'"' {
-            let mut s = String::new();
-            i += 1;
-            loop {
-                match b.get(i) {
-                    None => {
-                        return Err(LexError {
-                            message: "unterminated quoted identifier".into(),
-                            offset: start,
-                        });
-                    }
-                    Some(b'"') if b.get(i + 1) == Some(&b'"') => {
-                        s.push('"');
-                        i += 2;
-                    }
-                    Some(b'"') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(_) => {
-                        let ch = src[i..].chars().next().unwrap_or('\0');
-                        s.push(ch);
-                        i += ch.len_utf8();
-                    }
-                }
+                tok,
+                offset: t.offset,
+            })
+        };
+        match t.kind {
+            TokenKind::Word | TokenKind::QuotedIdent => {
+                let ident = t.ident();
+                push(
+                    &mut out,
+                    if t.kind == TokenKind::Word {
+                        Tok::Word(ident)
+                    } else {
+                        Tok::QuotedIdent(ident)
+                    },
+                );
             }
-            out.push(Token {
-                tok: Tok::QuotedIdent(s),
-                offset: start,
-            });
-            continue;
-        }
-        if c == b'$' {
-            if b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                let mut j = i + 1;
-                while j < b.len() && b[j].is_ascii_digit() {
-                    j += 1;
-                }
-                let n = src[i + 1..j].parse().map_err(|_| LexError {
-                    message: "bad parameter number".into(),
-                    offset: start,
-                })?;
-                out.push(Token {
-                    tok: Tok::Param(n),
-                    offset: start,
-                });
-                i = j;
-                continue;
-            }
-            // dollar quote
-            let mut j = i + 1;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-                j += 1;
-            }
-            if b.get(j) == Some(&b'$') {
-                let tag = &src[i..=j];
-                let body_start = j + 1;
-                match src[body_start..].find(tag) {
-                    Some(end) => {
-                        out.push(Token {
-                            tok: Tok::Str(src[body_start..body_start + end].to_string()),
-                            offset: start,
-                        });
-                        i = body_start + end + tag.len();
-                        continue;
-                    }
-                    None => {
-                        return Err(LexError {
-                            message: "unterminated dollar-quoted string".into(),
-                            offset: start,
-                        });
-                    }
-                }
-            }
-            return Err(LexError {
-                message: "syntax error at or near \"$\"".into(),
-                offset: start,
-            });
-        }
-        if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
-            let mut j = i;
-            let mut is_int = true;
-            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'_') {
-                j += 1;
-            }
-            if j < b.len() && b[j] == b'.' && b.get(j + 1) != Some(&b'.') {
-                is_int = false;
-                j += 1;
-                while j < b.len() && b[j].is_ascii_digit() {
-                    j += 1;
-                }
-            }
-            if j < b.len() && (b[j] == b'e' || b[j] == b'E') {
-                let mut k = j + 1;
-                if k < b.len() && (b[k] == b'+' || b[k] == b'-') {
-                    k += 1;
-                }
-                if k < b.len() && b[k].is_ascii_digit() {
-                    is_int = false;
-                    j = k;
-                    while j < b.len() && b[j].is_ascii_digit() {
-                        j += 1;
-                    }
-                }
-            }
-            let text = src[i..j].replace('_', "");
-            out.push(Token {
-                tok: if is_int {
-                    Tok::Int(text)
-                } else {
-                    Tok::Num(text)
-                },
-                offset: start,
-            });
-            i = j;
-            continue;
-        }
-        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
-            let mut j = i;
-            while j < b.len()
-                && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'$' || b[j] >= 0x80)
-            {
-                j += 1;
-            }
-            out.push(Token {
-                tok: Tok::Word(src[i..j].to_lowercase()),
-                offset: start,
-            });
-            i = j;
-            continue;
-        }
-        if c == b':' && b.get(i + 1) == Some(&b':') {
-            out.push(Token {
-                tok: Tok::Op("::".into()),
-                offset: start,
-            });
-            i += 2;
-            continue;
-        }
-        if b"(),;[].:".contains(&c) {
-            out.push(Token {
-                tok: Tok::Op((c as char).to_string()),
-                offset: start,
-            });
-            i += 1;
-            continue;
-        }
-        if OP_CHARS.contains(&c) {
-            let mut j = i;
-            while j < b.len() && OP_CHARS.contains(&b[j]) {
-                // a comment start ends the operator
-                if (b[j] == b'-' && b.get(j + 1) == Some(&b'-'))
-                    || (b[j] == b'/' && b.get(j + 1) == Some(&b'*'))
+            TokenKind::String => {
+                let value = t.string_value().unwrap_or_default();
+                if let Some(p) = prev
+                    && t.continues_string(&p, src)
+                    && let Some(Token {
+                        tok: Tok::Str(s), ..
+                    }) = out.last_mut()
                 {
-                    break;
-                }
-                j += 1;
-            }
-            let mut op = &src[i..j];
-            // PostgreSQL: a multi-char operator cannot end in + or - unless it has ~!@#%^&|`?
-            if op.len() > 1 && (op.ends_with('+') || op.ends_with('-')) {
-                let special = op.bytes().any(|x| b"~!@#%^&|`?".contains(&x));
-                if !special {
-                    let mut k = op.len();
-                    while k > 1 && (op.as_bytes()[k - 1] == b'+' || op.as_bytes()[k - 1] == b'-') {
-                        k -= 1;
+                    s.push_str(&value);
+                } else {
+                    // B'…' and X'…' are bit strings, N'…' is `nchar` (bpchar): the grammar
+                    // types them as `bit '…'` and `char '…'` literals.
+                    match t.text.as_bytes()[0] {
+                        b'b' | b'B' | b'x' | b'X' => push(&mut out, Tok::Word("bit".into())),
+                        b'n' | b'N' => push(&mut out, Tok::Word("char".into())),
+                        _ => {}
                     }
-                    op = &op[..k];
+                    push(&mut out, Tok::Str(value));
                 }
             }
-            let len = op.len();
-            let op = if op == "!=" { "<>" } else { op };
-            out.push(Token {
-                tok: Tok::Op(op.to_string()),
-                offset: start,
-            });
-            i = start + len;
-            continue;
+            TokenKind::Number => {
+                let value = t.number_value().unwrap_or_default();
+                push(
+                    &mut out,
+                    if t.is_integer() {
+                        Tok::Int(value)
+                    } else {
+                        Tok::Num(value)
+                    },
+                );
+            }
+            TokenKind::Param => {
+                let n = t.text[1..].parse().map_err(|_| LexError {
+                    message: format!("parameter number too large at or near \"{}\"", t.text),
+                    offset: t.offset,
+                })?;
+                push(&mut out, Tok::Param(n));
+            }
+            TokenKind::Op => {
+                for op in t.split_operator() {
+                    let text = if op.text == "!=" { "<>" } else { op.text };
+                    out.push(Token {
+                        tok: Tok::Op(text.into()),
+                        offset: op.offset,
+                    });
+                }
+            }
+            TokenKind::LParen
+            | TokenKind::RParen
+            | TokenKind::LBracket
+            | TokenKind::RBracket
+            | TokenKind::Comma
+            | TokenKind::Semi
+            | TokenKind::Dot => push(&mut out, Tok::Op(t.text.into())),
+            TokenKind::Other => {
+                return Err(LexError {
+                    message: format!("syntax error at or near \"{}\"", t.text),
+                    offset: t.offset,
+                });
+            }
         }
-        return Err(LexError {
-            message: format!(
-                "syntax error at or near \"{}\"",
-                src[i..].chars().next().unwrap_or(' ')
-            ),
-            offset: start,
-        });
+        prev = Some(t);
     }
     out.push(Token {
         tok: Tok::Eof,
@@ -291,52 +134,147 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, LexError> {
     Ok(out)
 }
 
-fn lex_string(src: &str, quote: usize, escapes: bool) -> Result<(String, usize), LexError> {
-    let b = src.as_bytes();
-    let mut i = quote + 1;
-    let mut s = String::new();
-    loop {
-        match b.get(i) {
-            None => {
-                return Err(LexError {
-                    message: "unterminated quoted string".into(),
-                    offset: quote,
-                });
-            }
-            Some(b'\'') if b.get(i + 1) == Some(&b'\'') => {
-                s.push('\'');
-                i += 2;
-            }
-            Some(b'\'') => {
-                i += 1;
-                // adjacent string continuation across a newline
-                let mut j = i;
-                let mut newline = false;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    newline |= b[j] == b'\n';
-                    j += 1;
-                }
-                if newline && b.get(j) == Some(&b'\'') {
-                    i = j + 1;
-                    continue;
-                }
-                return Ok((s, i));
-            }
-            Some(b'\\') if escapes => {
-                let ch = b.get(i + 1).copied().unwrap_or(b'\\');
-                s.push(match ch {
-                    b'n' => '\n',
-                    b't' => '\t',
-                    b'r' => '\r',
-                    other => other as char,
-                });
-                i += 2;
-            }
-            Some(_) => {
-                let ch = src[i..].chars().next().unwrap_or('\0');
-                s.push(ch);
-                i += ch.len_utf8();
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(src: &str) -> Vec<Tok> {
+        lex(src)
+            .unwrap_or_else(|e| panic!("{}: {}", e.offset, e.message))
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
+    }
+
+    fn err(src: &str) -> (String, usize) {
+        let e = lex(src).err().unwrap_or_else(|| panic!("{src} lexed"));
+        (e.message, e.offset)
+    }
+
+    fn op(s: &str) -> Tok {
+        Tok::Op(s.into())
+    }
+
+    #[test]
+    fn words_identifiers_literals() {
+        assert_eq!(
+            toks("SELECT \"Ab\"\"c\", E'a\\n''b', $x$q$x$, 1_000, 0x1F, 1.5e3, .5, $12"),
+            [
+                Tok::Word("select".into()),
+                Tok::QuotedIdent("Ab\"c".into()),
+                op(","),
+                Tok::Str("a\n'b".into()),
+                op(","),
+                Tok::Str("q".into()),
+                op(","),
+                Tok::Int("1000".into()),
+                op(","),
+                Tok::Int("31".into()),
+                op(","),
+                Tok::Num("1.5e3".into()),
+                op(","),
+                Tok::Num(".5".into()),
+                op(","),
+                Tok::Param(12),
+                Tok::Eof,
+            ]
+        );
+        let long = "a".repeat(70);
+        assert_eq!(toks(&long)[0], Tok::Word("a".repeat(63)));
+    }
+
+    #[test]
+    fn operators_follow_postgres() {
+        assert_eq!(
+            toks("a=-1 b!=c d::int x[1:-2] e||-f g<=>h i@-j -- c\n*/**/-"),
+            [
+                Tok::Word("a".into()),
+                op("="),
+                op("-"),
+                Tok::Int("1".into()),
+                Tok::Word("b".into()),
+                op("<>"),
+                Tok::Word("c".into()),
+                Tok::Word("d".into()),
+                op("::"),
+                Tok::Word("int".into()),
+                Tok::Word("x".into()),
+                op("["),
+                Tok::Int("1".into()),
+                op(":"),
+                op("-"),
+                Tok::Int("2".into()),
+                op("]"),
+                Tok::Word("e".into()),
+                op("||-"),
+                Tok::Word("f".into()),
+                Tok::Word("g".into()),
+                op("<=>"),
+                Tok::Word("h".into()),
+                Tok::Word("i".into()),
+                op("@-"),
+                Tok::Word("j".into()),
+                op("*"),
+                op("-"),
+                Tok::Eof,
+            ]
+        );
+    }
+
+    #[test]
+    fn string_continuation_and_prefixes() {
+        assert_eq!(
+            toks("'a' -- c\n  'b'\n'c' 'd'"),
+            [Tok::Str("abc".into()), Tok::Str("d".into()), Tok::Eof]
+        );
+        assert_eq!(
+            toks("B'01' N'x'"),
+            [
+                Tok::Word("bit".into()),
+                Tok::Str("01".into()),
+                Tok::Word("char".into()),
+                Tok::Str("x".into()),
+                Tok::Eof,
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_carry_postgres_messages_and_offsets() {
+        assert_eq!(
+            err("select 'a"),
+            ("unterminated quoted string at or near \"'a\"".into(), 7)
+        );
+        assert_eq!(err("select 1 /* x").1, 9);
+        assert_eq!(err("select \"a").1, 7);
+        assert_eq!(err("select $$a").1, 7);
+        assert_eq!(
+            err("select 12abc").0,
+            "trailing junk after numeric literal at or near \"12abc\""
+        );
+        assert_eq!(
+            err("select $1a").0,
+            "trailing junk after parameter at or near \"$1a\""
+        );
+        assert_eq!(err("select $a").0, "syntax error at or near \"$\"");
+        assert_eq!(
+            err("select \"\"").0,
+            "zero-length delimited identifier at or near \"\"\"\""
+        );
+        assert_eq!(err("select {").0, "syntax error at or near \"{\"");
+    }
+
+    #[test]
+    fn prefixed_strings_take_the_servers_types() {
+        let schema = crate::describe::Schema::from_catalog_json(&serde_json::json!({}))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let d = crate::describe::describe(&schema, "SELECT B'01' AS b, X'1F' AS x, N'y' AS n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let types: Vec<&crate::describe::SqlType> = d.columns.iter().map(|c| &c.ty).collect();
+        let (bit, bpchar) = (
+            crate::describe::SqlType::base("bit"),
+            crate::describe::SqlType::base("bpchar"),
+        );
+        assert_eq!(types, [&bit, &bit, &bpchar]);
     }
 }

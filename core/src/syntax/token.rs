@@ -1,6 +1,7 @@
 //! A lossless-enough token stream over PostgreSQL text, for layers that interpret
 //! statements token by token (the catalog's DDL replay) without naming the parser crates.
 
+use super::{LineIndex, SyntaxError};
 use std::ops::Range;
 
 /// What a [`Token`] is.
@@ -136,6 +137,206 @@ impl<'a> Token<'a> {
         }
         Some(out)
     }
+
+    /// Like [`tokenize`] (the same tokens), but fails with the first error PostgreSQL's scanner
+    /// reports, worded as the server words it (`unterminated quoted string at or near "'x"`):
+    /// an unterminated comment, string, dollar-quoted string or quoted identifier, a zero-length
+    /// quoted identifier, a malformed or junk-trailed number (`0x`, `1e`, `123abc`), a
+    /// parameter with junk (`$1a`) or too large a number, and a `$` that starts nothing.
+    /// Stray characters the scanner hands to the grammar (`{`, a backslash) stay
+    /// [`TokenKind::Other`] tokens.
+    ///
+    /// ```
+    /// use chatbi_db_core::syntax::Token;
+    /// assert_eq!(Token::tokenize_checked("select 'a").unwrap_err().message,
+    ///            "unterminated quoted string at or near \"'a\"");
+    /// assert_eq!(Token::tokenize_checked("select 1").map(|t| t.len()), Ok(2));
+    /// ```
+    pub fn tokenize_checked(sql: &'a str) -> Result<Vec<Token<'a>>, SyntaxError> {
+        scan(sql, true)
+    }
+
+    /// `true` for an integer literal: a [`TokenKind::Number`] with no fraction and no exponent,
+    /// in any base (`42`, `1_000`, `0x1F`, `0o17`, `0b101`).
+    pub fn is_integer(&self) -> bool {
+        self.kind == TokenKind::Number
+            && (radix_prefix(self.text).is_some() || !self.text.contains(['.', 'e', 'E']))
+    }
+
+    /// The value of a numeric literal as decimal text: underscores removed, and an integer
+    /// written in base 16, 8 or 2 converted to decimal (when it fits in 128 bits; otherwise
+    /// its text is kept, as PostgreSQL then keeps it as a `numeric` string). `None` when this
+    /// token is not a number.
+    pub fn number_value(&self) -> Option<String> {
+        if self.kind != TokenKind::Number {
+            return None;
+        }
+        let digits: String = self.text.chars().filter(|&c| c != '_').collect();
+        let Some(radix) = radix_prefix(&digits) else {
+            return Some(digits);
+        };
+        Some(u128::from_str_radix(&digits[2..], radix).map_or(digits, |v| v.to_string()))
+    }
+
+    /// The operators PostgreSQL's scanner reads in this [`TokenKind::Op`] run (any other token
+    /// comes back alone). [`tokenize`] joins adjacent operator characters, `:` included, into
+    /// one run; the server instead reads `::`, `:=` and `:` as tokens of their own, and ends
+    /// a multi-character operator that finishes in `+` or `-` before those signs unless it
+    /// holds one of `~!@#%^&|?` or a backquote (so `a=-1` is `a = -1` and `x[1:-1]` is
+    /// `x [ 1 : - 1 ]`).
+    ///
+    /// ```
+    /// use chatbi_db_core::syntax::tokenize;
+    /// let run = tokenize("a=-1")[1];
+    /// let ops: Vec<&str> = run.split_operator().map(|t| t.text).collect();
+    /// assert_eq!(ops, ["=", "-"]);
+    /// ```
+    pub fn split_operator(&self) -> impl Iterator<Item = Token<'a>> {
+        let this = *self;
+        let mut rest = 0;
+        std::iter::from_fn(move || {
+            let b = this.text.as_bytes().get(rest..).filter(|b| !b.is_empty())?;
+            let len = if this.kind != TokenKind::Op {
+                b.len()
+            } else if b[0] == b':' {
+                if matches!(b.get(1), Some(b':' | b'=')) {
+                    2
+                } else {
+                    1
+                }
+            } else {
+                let run = b.iter().take_while(|&&c| c != b':').count();
+                operator_len(&b[..run])
+            };
+            let tok = Token {
+                kind: this.kind,
+                text: &this.text[rest..rest + len],
+                offset: this.offset + rest,
+            };
+            rest += len;
+            Some(tok)
+        })
+    }
+
+    /// `true` when this string literal continues the string literal `prev` of `sql` (the text
+    /// both came from): PostgreSQL reads `'foo'`, a newline, `'bar'` as the one constant
+    /// `'foobar'` when only whitespace holding a newline (and `--` comments) separates a
+    /// quoted string and a following plain `'…'`. Concatenate both parts'
+    /// [`Token::string_value`]s.
+    pub fn continues_string(&self, prev: &Token<'_>, sql: &str) -> bool {
+        if self.kind != TokenKind::String
+            || prev.kind != TokenKind::String
+            || !self.text.starts_with('\'')
+            || prev.text.starts_with('$')
+        {
+            return false;
+        }
+        let Some(gap) = sql.get(prev.offset + prev.text.len()..self.offset) else {
+            return false;
+        };
+        gap.contains(['\n', '\r'])
+            && squawk_lexer::tokenize(gap).all(|t| {
+                matches!(
+                    t.kind,
+                    squawk_lexer::TokenKind::Whitespace | squawk_lexer::TokenKind::LineComment
+                )
+            })
+    }
+}
+
+/// The radix of a `0x` / `0o` / `0b` integer literal.
+fn radix_prefix(text: &str) -> Option<u32> {
+    match text.get(..2)? {
+        "0x" | "0X" => Some(16),
+        "0o" | "0O" => Some(8),
+        "0b" | "0B" => Some(2),
+        _ => None,
+    }
+}
+
+/// How much of a run of operator characters (no `:`) PostgreSQL's scanner takes as one
+/// operator: a multi-character operator cannot end in `+` or `-` unless it also holds one of
+/// `~!@#%^&|?` or a backquote.
+fn operator_len(run: &[u8]) -> usize {
+    let mut n = run.len();
+    if n > 1
+        && matches!(run[n - 1], b'+' | b'-')
+        && !run[..n - 1].iter().any(|c| b"~!@#^&|`?%".contains(c))
+    {
+        while n > 1 && matches!(run[n - 1], b'+' | b'-') {
+            n -= 1;
+        }
+    }
+    n
+}
+
+/// The error PostgreSQL's scanner reports for this raw token, if any, and the text it quotes.
+fn scan_error(kind: squawk_lexer::TokenKind, text: &str) -> Option<(&'static str, &str)> {
+    use squawk_lexer::{Base, LiteralKind as K, TokenKind as L};
+    let message = match kind {
+        L::BlockComment { terminated: false } => "unterminated /* comment",
+        L::QuotedIdent {
+            terminated: false, ..
+        } => "unterminated quoted identifier",
+        L::QuotedIdent { .. }
+            if text == "\"\""
+                || (text.len() == 4 && text.as_bytes()[..2].eq_ignore_ascii_case(b"u&")) =>
+        {
+            "zero-length delimited identifier"
+        }
+        L::Literal { kind } => match kind {
+            K::Str { terminated: false }
+            | K::EscStr { terminated: false }
+            | K::NationalStr { terminated: false }
+            | K::UnicodeEscStr { terminated: false } => "unterminated quoted string",
+            K::BitStr { terminated: false } => "unterminated bit string literal",
+            K::ByteStr { terminated: false } => "unterminated hexadecimal string literal",
+            K::DollarQuotedString { terminated: false } => "unterminated dollar-quoted string",
+            K::Int {
+                empty_int: true,
+                base,
+                ..
+            } => match base {
+                Base::Hexadecimal => "invalid hexadecimal integer",
+                Base::Octal => "invalid octal integer",
+                _ => "invalid binary integer",
+            },
+            K::Int {
+                base,
+                trailing_junk_start,
+                ..
+            } if (trailing_junk_start as usize) < text.len()
+                || (base != Base::Decimal
+                    && !text[2..]
+                        .chars()
+                        .all(|c| c == '_' || c.is_digit(base as u32))) =>
+            {
+                "trailing junk after numeric literal"
+            }
+            K::Numeric {
+                empty_exponent_start,
+                trailing_junk_start,
+            } if empty_exponent_start.is_some() || (trailing_junk_start as usize) < text.len() => {
+                "trailing junk after numeric literal"
+            }
+            _ => return None,
+        },
+        L::PositionalParam {
+            trailing_junk_start,
+        } => {
+            if trailing_junk_start == 1 {
+                return Some(("syntax error", &text[..1]));
+            } else if (trailing_junk_start as usize) < text.len() {
+                "trailing junk after parameter"
+            } else if text[1..].parse::<i32>().is_err() {
+                "parameter number too large"
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    Some((message, text))
 }
 
 fn is_op_char(c: u8) -> bool {
@@ -171,6 +372,11 @@ fn is_op_char(c: u8) -> bool {
 /// assert_eq!(toks.last().map(|t| t.kind), Some(TokenKind::Semi));
 /// ```
 pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
+    scan(sql, false).unwrap_or_default()
+}
+
+/// [`tokenize`], and with `strict` the first scanner error (see [`Token::tokenize_checked`]).
+fn scan(sql: &str, strict: bool) -> Result<Vec<Token<'_>>, SyntaxError> {
     use squawk_lexer::{LiteralKind, TokenKind as L};
     let mut out: Vec<Token<'_>> = Vec::with_capacity(sql.len() / 4);
     let mut offset = 0usize;
@@ -180,6 +386,13 @@ pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
         let text = &sql[offset..offset + len];
         let start = offset;
         offset += len;
+        if strict && let Some((message, near)) = scan_error(raw.kind, text) {
+            return Err(SyntaxError {
+                message: format!("{message} at or near \"{near}\""),
+                offset: start,
+                position: LineIndex::new(sql).position(start),
+            });
+        }
         let kind = match raw.kind {
             L::Whitespace | L::LineComment | L::BlockComment { .. } => {
                 prev_end_op = None;
@@ -221,7 +434,7 @@ pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
             offset: start,
         });
     }
-    out
+    Ok(out)
 }
 
 /// One top-level statement found by [`split_statements`].
