@@ -29,10 +29,16 @@ up_files() {
   if ls "$1"/*/up.sql >/dev/null 2>&1; then ls "$1"/*/up.sql | by_version "$1"
   else ls "$1"/*.sql | grep -v '\.down\.sql$' | by_version "$1"; fi
 }
+# A file that runs outside a transaction (sqlx's marker, or diesel's metadata).
+notx() { head -1 "$1" | grep -q -- '-- no-transaction' \
+  || grep -qs 'run_in_transaction *= *false' "$(dirname "$1")/metadata.toml"; }
 per_file() { set -o pipefail; up_files "$1" | while read -r f; do
-  if head -1 "$f" | grep -q -- '-- no-transaction' \
-     || grep -qs 'run_in_transaction *= *false' "$(dirname "$f")/metadata.toml"; then
-    $PSQL -d "$U/$2" -f "$f" || return 1; else $PSQL -1 -d "$U/$2" -f "$f" || return 1; fi; done; }
+  if notx "$f"; then $PSQL -d "$U/$2" -f "$f" || return 1; else $PSQL -1 -d "$U/$2" -f "$f" || return 1; fi; done; }
+# One psql session, each migration in its own BEGIN/COMMIT as the runner does: the server's
+# cost of the same work, with psql's per-statement round trips.
+one_session_tx() { set -o pipefail; up_files "$1" | while read -r f; do
+  if notx "$f"; then cat "$f"; echo; echo ';'; else echo 'BEGIN;'; cat "$f"; echo; echo ';'; echo 'COMMIT;'; fi
+  done | $PSQL -d "$U/$2"; }
 one_session() { set -o pipefail; up_files "$1" | while read -r f; do cat "$f"; echo; echo ';'; done | $PSQL -d "$U/$2"; }
 
 # Median of $RUNS timings, each into a fresh database: median <label> <command...>; the
@@ -52,12 +58,25 @@ for project in rust-lang__crates.io rust-lang__docs.rs; do
   median "$project ours" ours_db "$D" "${layout[@]}"
   median "$project psql -1 per file" per_file "$D"
   median "$project one psql session" one_session "$D"
+  median "$project one psql session, tx each" one_session_tx "$D"
   if [ ${#layout[@]} -eq 0 ] && command -v sqlx >/dev/null; then
     median "$project sqlx migrate run" sqlx_run "$D"
   fi
 done
 
 M=$(mktemp -d); for i in $(seq 1 1000); do printf 'select %d;\n' "$i" > "$M/$(printf %04d "$i")_m.sql"; done
+# Head to head with sqlx-cli, runs alternated so that drift in the machine's load hits both.
+if command -v sqlx >/dev/null; then
+  D="$CORPUS/rust-lang__docs.rs/migrations"; a=(); b=()
+  for i in $(seq 1 "$RUNS"); do
+    fresh bench; a+=("$(t ours_db "$D" bench | sed 's/ ms//')")
+    fresh bench; b+=("$(t sqlx_run "$D" bench | sed 's/ ms//')")
+  done
+  med() { printf '%s\n' "$@" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
+  printf 'docs.rs alternated: ours median %s ms (%s), sqlx median %s ms (%s)\n' \
+    "$(med "${a[@]}")" "${a[*]}" "$(med "${b[@]}")" "${b[*]}"
+fi
+
 # Per-migration overhead of the runners themselves (the server's work is negligible here).
 median "1000 trivial migrations, ours" ours_db "$M"
 if command -v sqlx >/dev/null; then median "1000 trivial migrations, sqlx" sqlx_run "$M"; fi

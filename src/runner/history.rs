@@ -1,6 +1,6 @@
 //! The `_sqlx_migrations` history table, with sqlx 0.9's exact DDL.
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Statement, ToStatement};
 
 use super::MigrateError;
 
@@ -81,9 +81,11 @@ pub fn read(client: &mut impl GenericClient) -> Result<Vec<AppliedRow>, MigrateE
         .collect())
 }
 
-/// Records a migration as applied.
+/// Records a migration as applied; `statement` is [`INSERT_HISTORY_ROW`], as text or
+/// prepared by [`prepare_insert`].
 pub fn insert(
     client: &mut impl GenericClient,
+    statement: &(impl ToStatement + ?Sized),
     version: i64,
     description: &str,
     checksum: &[u8],
@@ -91,7 +93,7 @@ pub fn insert(
 ) -> Result<(), MigrateError> {
     client
         .execute(
-            INSERT_HISTORY_ROW,
+            statement,
             &[&version, &description, &checksum, &execution_time],
         )
         .map(|_| ())
@@ -109,7 +111,13 @@ pub fn delete(client: &mut impl GenericClient, version: i64) -> Result<(), Migra
         .map_err(|e| MigrateError::db(format!("removing migration {version} from the history"), &e))
 }
 
-/// The SQL text of an INSERT for a history row (for `--sql` output and bootstrap scripts).
+/// Prepares [`INSERT_HISTORY_ROW`] once for a run (each use is then one round trip).
+pub fn prepare_insert(client: &mut impl GenericClient) -> Result<Statement, MigrateError> {
+    client
+        .prepare(INSERT_HISTORY_ROW)
+        .map_err(|e| MigrateError::db("preparing the history insert", &e))
+}
+
 pub fn insert_sql(version: i64, description: &str, checksum: &[u8], execution_time: i64) -> String {
     format!(
         "INSERT INTO _sqlx_migrations ( version, description, success, checksum, execution_time ) \

@@ -475,7 +475,10 @@ impl Migrator {
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_upgrade(&applied, target)?;
             let mut ran = Vec::new();
-            let result = run_each(plan, client, progress, &mut ran, apply);
+            let insert = history::prepare_insert(client)?;
+            let result = run_each(plan, client, progress, &mut ran, |client, m| {
+                apply(client, &insert, m)
+            });
             // Group commit: the migrations committed without waiting for the WAL flush;
             // one durable commit now makes all of them durable before we report success.
             // After a failure, still make what did commit durable, but report the failure.
@@ -584,7 +587,14 @@ impl Migrator {
             let mut removed = Vec::new();
             for m in this.migrations() {
                 if m.version <= limit && !applied.contains(&m.version) {
-                    history::insert(&mut tx, m.version, &m.description, &m.checksum, -1)?;
+                    history::insert(
+                        &mut tx,
+                        history::INSERT_HISTORY_ROW,
+                        m.version,
+                        &m.description,
+                        &m.checksum,
+                        -1,
+                    )?;
                     added.push(m.version);
                 } else if m.version > limit && applied.contains(&m.version) {
                     history::delete(&mut tx, m.version)?;
@@ -733,7 +743,11 @@ fn run_each(
 }
 
 /// Runs one migration and records it; returns its wall time in nanoseconds.
-fn apply(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
+fn apply(
+    client: &mut Client,
+    insert: &postgres::Statement,
+    m: &Migration,
+) -> Result<i64, MigrateError> {
     let start = Instant::now();
     let failed = |e: &postgres::Error, consequence: String| MigrateError::Failed {
         version: m.version,
@@ -757,17 +771,26 @@ fn apply(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
             return Err(failed(&e, consequence));
         }
         let nanos = start.elapsed().as_nanos() as i64;
-        history::insert(client, m.version, &m.description, &m.checksum, nanos)?;
+        history::insert(
+            client,
+            insert,
+            m.version,
+            &m.description,
+            &m.checksum,
+            nanos,
+        )?;
         return Ok(nanos);
     }
-    let mut tx = client
-        .transaction()
+    // One round trip opens the transaction; group commit (see `flush_commits`): its commit
+    // does not wait for the WAL flush.
+    client
+        .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
         .map_err(|e| MigrateError::db("starting a transaction", &e))?;
-    // Group commit (see `flush_commits`): this commit does not wait for its WAL flush.
-    tx.batch_execute("SET LOCAL synchronous_commit = off")
-        .map_err(|e| MigrateError::db("setting synchronous_commit", &e))?;
-    if let Err(e) = tx.batch_execute(&m.up_sql) {
-        drop(tx);
+    let rollback = |client: &mut Client| {
+        let _ = client.batch_execute("ROLLBACK");
+    };
+    if let Err(e) = client.batch_execute(&m.up_sql) {
+        rollback(client);
         return Err(failed(
             &e,
             "It ran in a transaction that was rolled back: the database is as it was before it."
@@ -775,10 +798,23 @@ fn apply(client: &mut Client, m: &Migration) -> Result<i64, MigrateError> {
         ));
     }
     let nanos = start.elapsed().as_nanos() as i64;
-    history::insert(&mut tx, m.version, &m.description, &m.checksum, nanos)?;
-    tx.commit()
-        .map_err(|e| MigrateError::db(format!("committing migration {}", m.version), &e))?;
-    Ok(nanos)
+    let recorded = history::insert(
+        client,
+        insert,
+        m.version,
+        &m.description,
+        &m.checksum,
+        nanos,
+    )
+    .and_then(|()| {
+        client
+            .batch_execute("COMMIT")
+            .map_err(|e| MigrateError::db(format!("committing migration {}", m.version), &e))
+    });
+    if recorded.is_err() {
+        rollback(client);
+    }
+    recorded.map(|()| nanos)
 }
 
 /// Runs one migration's down SQL and removes its row; returns the wall time in nanoseconds.
