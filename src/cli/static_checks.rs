@@ -27,7 +27,8 @@ fn migration_dir(cli: &Cli) -> Result<(PathBuf, Option<Layout>), CliError> {
 
 fn print_notes(notes: &[catalog::Diagnostic]) {
     for note in notes {
-        eprintln!("note: {note}");
+        // `file:line:col: note: message` (the diagnostic's own form).
+        eprintln!("{note}");
     }
 }
 
