@@ -604,12 +604,71 @@ fn quote_if_needed(ident: &str) -> String {
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && ident
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    if plain && !crate::catalog::model::is_reserved_word(ident) {
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain && !crate::catalog::model::is_reserved_word(ident) && !is_col_name_keyword(ident) {
         ident.to_string()
     } else {
         format!("\"{}\"", ident.replace('"', "\"\""))
     }
+}
+
+/// PostgreSQL 15's column-name key words (`COL_NAME_KEYWORD` in `kwlist.h`): not reserved,
+/// but `quote_ident` quotes them like every key word that is not unreserved.
+fn is_col_name_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "between"
+            | "bigint"
+            | "bit"
+            | "boolean"
+            | "char"
+            | "character"
+            | "coalesce"
+            | "dec"
+            | "decimal"
+            | "exists"
+            | "extract"
+            | "float"
+            | "greatest"
+            | "grouping"
+            | "inout"
+            | "int"
+            | "integer"
+            | "interval"
+            | "least"
+            | "national"
+            | "nchar"
+            | "none"
+            | "normalize"
+            | "nullif"
+            | "numeric"
+            | "out"
+            | "overlay"
+            | "position"
+            | "precision"
+            | "real"
+            | "row"
+            | "setof"
+            | "smallint"
+            | "substring"
+            | "time"
+            | "timestamp"
+            | "treat"
+            | "trim"
+            | "values"
+            | "varchar"
+            | "xmlattributes"
+            | "xmlconcat"
+            | "xmlelement"
+            | "xmlexists"
+            | "xmlforest"
+            | "xmlnamespaces"
+            | "xmlparse"
+            | "xmlpi"
+            | "xmlroot"
+            | "xmlserialize"
+            | "xmltable"
+    )
 }
 
 /// Quotes an identifier the way PostgreSQL's `quote_ident` does.
@@ -689,5 +748,30 @@ pub fn typmod_for(typname: &str, mods: &[i64]) -> Option<i32> {
         "timestamp" | "timestamptz" | "time" | "timetz" if mods.len() == 1 => Some(m0.min(6)),
         "interval" if mods.len() == 1 => Some((0x7fff << 16) | m0.min(6)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_ident;
+
+    #[test]
+    fn quote_ident_matches_postgresql() {
+        // PostgreSQL 15's `SELECT quote_ident(x)` for each input.
+        for (input, server) in [
+            ("int", "\"int\""),
+            ("position", "\"position\""),
+            ("e$x", "\"e$x\""),
+            ("xmltable", "\"xmltable\""),
+            ("between", "\"between\""),
+            ("json", "json"),
+            ("user", "\"user\""),
+            ("Order", "\"Order\""),
+            ("1st", "\"1st\""),
+            ("a\"b", "\"a\"\"b\""),
+            ("task_state", "task_state"),
+        ] {
+            assert_eq!(quote_ident(input), server, "{input}");
+        }
     }
 }

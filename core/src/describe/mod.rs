@@ -30,6 +30,7 @@ pub use from_catalog::AnalyserTyper;
 pub use schema::{FunctionSig, RelColumn, RelKind, Relation, Schema, SchemaError, UserType};
 pub use types::SqlType;
 
+use crate::catalog::types::quote_ident;
 use crate::offline::{self, ColumnOrigin, CustomType, TypeInfo, TypeKind};
 use crate::syntax::{LineIndex, Position};
 
@@ -182,19 +183,10 @@ fn regtype_display(schema: &Schema, ty: &SqlType) -> String {
         SqlType::Base(n) => types::regtype_name(n).to_string(),
         SqlType::Array(e) => format!("{}[]", regtype_display(schema, e)),
         SqlType::User { schema: s, name } => {
-            let quote = |x: &str| {
-                if x.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                {
-                    x.to_string()
-                } else {
-                    format!("\"{}\"", x.replace('"', "\"\""))
-                }
-            };
             if schema.is_visible(s) {
-                quote(name)
+                quote_ident(name)
             } else {
-                format!("{}.{}", quote(s), quote(name))
+                format!("{}.{}", quote_ident(s), quote_ident(name))
             }
         }
     }

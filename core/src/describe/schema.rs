@@ -3,6 +3,7 @@
 //! `catalog.pg15.json`-shaped document.
 
 use super::types::{SqlType, builtin_typname};
+use crate::syntax::{self, Token, TokenKind};
 use std::collections::HashMap;
 
 /// The kind of a relation.
@@ -135,26 +136,29 @@ impl Schema {
     /// Resolves a type name as written (`integer`, `character varying(255)[]`, `s.my_enum`,
     /// `"Quoted"`) to a type: built-in names first, then user types and table row types.
     pub fn resolve_type_name(&self, text: &str) -> Option<SqlType> {
-        let mut t = text.trim();
+        self.resolve_type_tokens(&syntax::tokenize(text))
+    }
+
+    /// [`Schema::resolve_type_name`] of a type name's tokens: modifiers (`(255)`, `(3) with
+    /// time zone`) are left out, and each trailing `[]` is an array dimension.
+    fn resolve_type_tokens(&self, mut toks: &[Token<'_>]) -> Option<SqlType> {
         let mut dims = 0;
-        while let Some(rest) = t.strip_suffix("[]") {
+        while let [rest @ .., open, close] = toks
+            && open.kind == TokenKind::LBracket
+            && close.kind == TokenKind::RBracket
+        {
+            toks = rest;
             dims += 1;
-            t = rest.trim_end();
         }
-        // drop modifiers: `character varying(255)`, `numeric(10,2)`, `timestamp(3) with time zone`
-        let mut base = String::new();
-        let mut depth = 0;
-        for ch in t.chars() {
-            match ch {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                c if depth == 0 => base.push(c),
-                _ => {}
-            }
-        }
-        let base = base.split_whitespace().collect::<Vec<_>>().join(" ");
-        let parts = split_qualified(&base);
-        let mut ty = self.resolve_type_parts(&parts)?;
+        // a quoted name is never a type keyword: `"char"` is the one-byte type, not `character`
+        let quoted_builtin = match toks {
+            [t] if t.kind == TokenKind::QuotedIdent => builtin_typname(t.text),
+            _ => None,
+        };
+        let mut ty = match quoted_builtin {
+            Some(b) => SqlType::base(b),
+            None => self.resolve_type_parts(&type_name_parts(toks)?)?,
+        };
         for _ in 0..dims {
             ty = ty.array_of();
         }
@@ -229,7 +233,7 @@ impl Schema {
         // types first, so relation columns can refer to them
         if let Some(enums) = obj("enums") {
             for (qname, labels) in enums {
-                let (schema, name) = split_key(qname)?;
+                let (schema, name) = split_key(qname);
                 let labels = labels
                     .as_array()
                     .ok_or_else(|| SchemaError(format!("enum {qname}: expected labels")))?
@@ -243,13 +247,13 @@ impl Schema {
         if let Some(composites) = obj("composites") {
             for qname in composites.keys() {
                 s.types
-                    .insert(split_key(qname)?, UserType::Composite(Vec::new()));
+                    .insert(split_key(qname), UserType::Composite(Vec::new()));
             }
         }
         if let Some(domains) = obj("domains") {
             for qname in domains.keys() {
                 s.types.insert(
-                    split_key(qname)?,
+                    split_key(qname),
                     UserType::Domain {
                         base: SqlType::unknown(),
                         not_null: false,
@@ -259,7 +263,7 @@ impl Schema {
         }
         if let Some(rels) = obj("relations") {
             for (qname, _) in rels {
-                let (schema, name) = split_key(qname)?;
+                let (schema, name) = split_key(qname);
                 s.relations.insert(
                     (schema.clone(), name.clone()),
                     Relation {
@@ -282,7 +286,7 @@ impl Schema {
                     .ok_or_else(|| SchemaError(format!("domain {qname}: unknown type {base}")))?;
                 let not_null = d.get("not_null").and_then(|b| b.as_bool()).unwrap_or(false);
                 s.types
-                    .insert(split_key(qname)?, UserType::Domain { base, not_null });
+                    .insert(split_key(qname), UserType::Domain { base, not_null });
             }
         }
         if let Some(composites) = obj("composites") {
@@ -290,18 +294,19 @@ impl Schema {
                 let mut out = Vec::new();
                 for f in fields.as_array().into_iter().flatten() {
                     let f = f.as_str().unwrap_or_default();
-                    let (fname, ftype) = split_field(f);
-                    let ty = s.resolve_type_name(ftype).ok_or_else(|| {
-                        SchemaError(format!("composite {qname}: unknown type {ftype}"))
-                    })?;
-                    out.push((fname, ty));
+                    let toks = syntax::tokenize(f);
+                    let field = split_field(&toks)
+                        .and_then(|(fname, ftype)| Some((fname, s.resolve_type_tokens(ftype)?)));
+                    out.push(field.ok_or_else(|| {
+                        SchemaError(format!("composite {qname}: unknown type in field {f}"))
+                    })?);
                 }
-                s.types.insert(split_key(qname)?, UserType::Composite(out));
+                s.types.insert(split_key(qname), UserType::Composite(out));
             }
         }
         if let Some(rels) = obj("relations") {
             for (qname, rel) in rels {
-                let key = split_key(qname)?;
+                let key = split_key(qname);
                 let kind = match rel.get("kind").and_then(|k| k.as_str()) {
                     Some("view") => RelKind::View,
                     Some("materialized_view") => RelKind::MaterializedView,
@@ -352,22 +357,18 @@ impl Schema {
     /// Adds what a `pg_dump -s` text declares and a catalog document leaves out: sequences
     /// (`CREATE SEQUENCE`) and function signatures (`CREATE FUNCTION name(args) RETURNS type`).
     pub fn add_from_dump(&mut self, dump: &str) {
-        for stmt in dump.split(";\n") {
-            let stmt = stmt
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let t = stmt.trim();
-            if let Some(rest) = t.strip_prefix("CREATE SEQUENCE ") {
-                let name = rest.split_whitespace().next().unwrap_or_default();
-                let (schema, name) = split_key(name).unwrap_or_default();
-                self.add_sequence(&schema, &name);
-            } else if let Some(rest) = t
-                .strip_prefix("CREATE FUNCTION ")
-                .or_else(|| t.strip_prefix("CREATE OR REPLACE FUNCTION "))
+        for stmt in syntax::split_statements(dump) {
+            let toks = stmt.tokens.as_slice();
+            if let Some(rest) = after_words(toks, &["create", "sequence"]) {
+                let rest = after_words(rest, &["if", "not", "exists"]).unwrap_or(rest);
+                if let Some(((schema, name), _)) = qualified_name(rest) {
+                    self.add_sequence(&schema, &name);
+                }
+            } else if let Some(rest) = after_words(toks, &["create", "function"])
+                .or_else(|| after_words(toks, &["create", "or", "replace", "function"]))
+                && let Some((key, sig)) = self.function_decl(rest)
             {
-                self.add_function_decl(rest);
+                self.functions.entry(key).or_default().push(sig);
             }
         }
     }
@@ -394,47 +395,35 @@ impl Schema {
         );
     }
 
-    fn add_function_decl(&mut self, decl: &str) {
-        let Some(open) = decl.find('(') else { return };
-        let qname = decl[..open].trim();
-        let Ok((schema, name)) = split_key(qname) else {
-            return;
-        };
-        let Some(close) = matching_paren(decl, open) else {
-            return;
-        };
+    /// The signature `name(args) RETURNS [SETOF] type | TABLE(columns)` declares (the tokens
+    /// after `CREATE FUNCTION`); `None` when it names a type not known.
+    fn function_decl(&self, decl: &[Token<'_>]) -> Option<((String, String), FunctionSig)> {
+        let (key, rest) = qualified_name(decl)?;
+        let (arg_list, rest) = paren_group(rest)?;
         let mut args = Vec::new();
-        for a in split_top_level(&decl[open + 1..close]) {
-            let a = a.trim();
-            if a.is_empty() {
-                continue;
-            }
-            let a = a.split(" DEFAULT ").next().unwrap_or(a);
-            let a = a
-                .strip_prefix("IN ")
-                .or_else(|| a.strip_prefix("VARIADIC "))
-                .unwrap_or(a);
-            if a.starts_with("OUT ") {
+        for arg in split_commas(arg_list) {
+            let arg = match arg.iter().position(|t| t.is_word("default")) {
+                Some(end) => &arg[..end],
+                None => arg,
+            };
+            let arg = match arg {
+                [mode, ..] if mode.is_word("out") => continue,
+                [mode, rest @ ..] if ARG_MODES.iter().any(|w| mode.is_word(w)) => rest,
+                _ => arg,
+            };
+            if arg.is_empty() {
                 continue;
             }
             // `name type` or just `type`
-            let ty = self.resolve_type_name(a).or_else(|| {
-                a.split_once(' ')
-                    .and_then(|(_, t)| self.resolve_type_name(t))
-            });
-            match ty {
-                Some(t) => args.push(t),
-                None => return,
-            }
+            let ty = self
+                .resolve_type_tokens(arg)
+                .or_else(|| self.resolve_type_tokens(&arg[1..]))?;
+            args.push(ty);
         }
-        let rest = decl[close + 1..].trim_start();
-        let Some(ret) = rest.strip_prefix("RETURNS ") else {
-            return;
-        };
-        let ret_text = ret.lines().next().unwrap_or_default().trim();
-        let (returns_set, ret_text) = match ret_text.strip_prefix("SETOF ") {
-            Some(r) => (true, r),
-            None => (false, ret_text),
+        let rest = after_words(rest, &["returns"])?;
+        let (returns_set, rest) = match after_words(rest, &["setof"]) {
+            Some(rest) => (true, rest),
+            None => (false, rest),
         };
         let mut sig = FunctionSig {
             args,
@@ -442,23 +431,21 @@ impl Schema {
             returns_set,
             table_columns: Vec::new(),
         };
-        if let Some(cols) = ret_text.strip_prefix("TABLE(") {
+        if let Some(rest) = after_words(rest, &["table"]) {
             sig.returns_set = true;
-            let cols = cols.strip_suffix(')').unwrap_or(cols);
-            for c in split_top_level(cols) {
-                let (n, t) = split_field(c.trim());
-                match self.resolve_type_name(t) {
-                    Some(ty) => sig.table_columns.push((n, ty)),
-                    None => return,
-                }
+            for col in split_commas(paren_group(rest)?.0) {
+                let (name, ty) = split_field(col)?;
+                let ty = self.resolve_type_tokens(ty)?;
+                sig.table_columns.push((name, ty));
             }
         } else {
-            match self.resolve_type_name(ret_text) {
-                Some(t) => sig.ret = t,
-                None => return,
-            }
+            let end = rest
+                .iter()
+                .position(|t| FUNCTION_OPTIONS.split_whitespace().any(|w| t.is_word(w)))
+                .unwrap_or(rest.len());
+            sig.ret = self.resolve_type_tokens(&rest[..end])?;
         }
-        self.functions.entry((schema, name)).or_default().push(sig);
+        Some((key, sig))
     }
 
     /// The system relations queries commonly read (`pg_namespace`, `pg_class`,
@@ -576,60 +563,91 @@ impl Schema {
     }
 }
 
-/// `schema.name` (with optional double quotes) into parts; unqualified names get `public`.
-fn split_key(q: &str) -> Result<(String, String), SchemaError> {
-    let parts = split_qualified(q);
-    match parts.as_slice() {
-        [n] => Ok(("public".into(), n.clone())),
-        [s, n] => Ok((s.clone(), n.clone())),
-        _ => Err(SchemaError(format!("bad qualified name {q}"))),
+/// The argument modes that leave an argument among the ones passed (`OUT` does not).
+const ARG_MODES: [&str; 3] = ["in", "inout", "variadic"];
+
+/// The words that start a function's options or its body after the `RETURNS` type.
+const FUNCTION_OPTIONS: &str = "as begin called cost external immutable language leakproof not \
+    parallel reset return returns rows security set stable strict support transform volatile window";
+
+/// A catalog document's key `<schema>.<name>` (the names as stored, not quoted) into its parts;
+/// a bare name is in `public`.
+fn split_key(key: &str) -> (String, String) {
+    match key.split_once('.') {
+        Some((schema, name)) => (schema.to_string(), name.to_string()),
+        None => ("public".to_string(), key.to_string()),
     }
 }
 
-/// Splits `a.b` honouring double quotes; unquoted parts keep their text (already folded by
-/// PostgreSQL's `format_type`).
-pub(crate) fn split_qualified(q: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = q.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
+/// The dotted parts of a type name's tokens, the words of each joined by spaces (`timestamp
+/// with time zone`), parenthesised modifiers left out; `None` for tokens no type name holds.
+fn type_name_parts(toks: &[Token<'_>]) -> Option<Vec<String>> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0;
+    for t in toks {
+        match t.kind {
+            TokenKind::LParen => depth += 1,
+            TokenKind::RParen => depth -= 1,
+            _ if depth > 0 => {}
+            TokenKind::Word | TokenKind::QuotedIdent => {
+                let part = parts.last_mut()?;
+                if !part.is_empty() {
+                    part.push(' ');
+                }
+                part.push_str(&t.ident());
             }
-            '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
+            TokenKind::Dot => parts.push(String::new()),
+            _ => return None,
         }
     }
-    parts.push(cur);
-    parts
+    Some(parts)
 }
 
-/// `name type text` → (`name`, `type text`), with a quoted name allowed.
-fn split_field(f: &str) -> (String, &str) {
-    if let Some(rest) = f.strip_prefix('"')
-        && let Some(end) = rest.find('"')
-    {
-        return (rest[..end].to_string(), rest[end + 1..].trim());
-    }
-    match f.split_once(' ') {
-        Some((n, t)) => (n.to_string(), t.trim()),
-        None => (f.to_string(), ""),
+fn is_name(t: &Token<'_>) -> bool {
+    matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent)
+}
+
+/// The tokens after `words` when `toks` starts with them.
+fn after_words<'t, 'a>(toks: &'t [Token<'a>], words: &[&str]) -> Option<&'t [Token<'a>]> {
+    let (head, rest) = toks.split_at_checked(words.len())?;
+    head.iter()
+        .zip(words)
+        .all(|(t, w)| t.is_word(w))
+        .then_some(rest)
+}
+
+/// The name `toks` starts with, `schema.name` or `name` (in `public`), and the tokens after it.
+fn qualified_name<'t, 'a>(toks: &'t [Token<'a>]) -> Option<((String, String), &'t [Token<'a>])> {
+    match toks {
+        [s, dot, n, rest @ ..] if is_name(s) && dot.kind == TokenKind::Dot && is_name(n) => {
+            Some(((s.ident(), n.ident()), rest))
+        }
+        [n, rest @ ..] if is_name(n) => Some((("public".to_string(), n.ident()), rest)),
+        _ => None,
     }
 }
 
-fn matching_paren(s: &str, open: usize) -> Option<usize> {
+/// A field `name type` (`"My ""f""" text[]`): its name, and the type's tokens.
+fn split_field<'t, 'a>(field: &'t [Token<'a>]) -> Option<(String, &'t [Token<'a>])> {
+    match field {
+        [name, ty @ ..] if is_name(name) => Some((name.ident(), ty)),
+        _ => None,
+    }
+}
+
+/// The tokens inside the parentheses `toks` starts with, and the tokens after them.
+fn paren_group<'t, 'a>(toks: &'t [Token<'a>]) -> Option<(&'t [Token<'a>], &'t [Token<'a>])> {
+    if toks.first()?.kind != TokenKind::LParen {
+        return None;
+    }
     let mut depth = 0;
-    for (i, c) in s[open..].char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TokenKind::LParen => depth += 1,
+            TokenKind::RParen => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some(open + i);
+                    return Some((&toks[1..i], &toks[i + 1..]));
                 }
             }
             _ => {}
@@ -638,21 +656,22 @@ fn matching_paren(s: &str, open: usize) -> Option<usize> {
     None
 }
 
-fn split_top_level(s: &str) -> Vec<&str> {
+/// `toks` split at the commas outside parentheses.
+fn split_commas<'t, 'a>(toks: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
     let mut out = Vec::new();
     let mut depth = 0;
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(&s[start..i]);
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TokenKind::LParen => depth += 1,
+            TokenKind::RParen => depth -= 1,
+            TokenKind::Comma if depth == 0 => {
+                out.push(&toks[start..i]);
                 start = i + 1;
             }
             _ => {}
         }
     }
-    out.push(&s[start..]);
+    out.push(&toks[start..]);
     out
 }
