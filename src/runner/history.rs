@@ -118,6 +118,7 @@ pub fn prepare_insert(client: &mut impl GenericClient) -> Result<Statement, Migr
         .map_err(|e| MigrateError::db("preparing the history insert", &e))
 }
 
+/// The SQL text of an INSERT for a history row (for `--sql` output and bootstrap scripts).
 pub fn insert_sql(version: i64, description: &str, checksum: &[u8], execution_time: i64) -> String {
     format!(
         "INSERT INTO _sqlx_migrations ( version, description, success, checksum, execution_time ) \

@@ -475,6 +475,9 @@ impl Migrator {
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_upgrade(&applied, target)?;
             let mut ran = Vec::new();
+            if plan.is_empty() {
+                return Ok(ran);
+            }
             let insert = history::prepare_insert(client)?;
             let result = run_each(plan, client, progress, &mut ran, |client, m| {
                 apply(client, &insert, m)
@@ -483,10 +486,11 @@ impl Migrator {
             // one durable commit now makes all of them durable before we report success.
             // After a failure, still make what did commit durable, but report the failure.
             match result {
-                Ok(()) if !ran.is_empty() => flush_commits(client).map(|()| ran),
-                Ok(()) => Ok(ran),
+                Ok(()) => flush_commits(client).map(|()| ran),
                 Err(e) => {
-                    let _ = flush_commits(client);
+                    if !ran.is_empty() {
+                        let _ = flush_commits(client);
+                    }
                     Err(e)
                 }
             }
@@ -755,47 +759,40 @@ fn apply(
         message: pg_error_text(e),
         consequence,
     };
-    if m.no_transaction {
-        if let Err(e) = client.batch_execute(&m.up_sql) {
-            let invalid = invalid_indexes(client);
-            let mut consequence = String::from(
-                "It ran outside a transaction (-- no-transaction): nothing was recorded in _sqlx_migrations, \
-                 but what its statements did before the error stays done.",
-            );
-            if !invalid.is_empty() {
-                consequence.push_str(&format!(
-                    " A failed CREATE INDEX CONCURRENTLY left these INVALID indexes, to drop before running it again: {}.",
-                    invalid.join(", ")
-                ));
-            }
-            return Err(failed(&e, consequence));
-        }
-        let nanos = start.elapsed().as_nanos() as i64;
-        history::insert(
-            client,
-            insert,
-            m.version,
-            &m.description,
-            &m.checksum,
-            nanos,
-        )?;
-        return Ok(nanos);
+    let in_transaction = !m.no_transaction;
+    if in_transaction {
+        // One round trip opens the transaction; group commit (see `flush_commits`): its
+        // commit does not wait for the WAL flush.
+        client
+            .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
+            .map_err(|e| MigrateError::db("starting a transaction", &e))?;
     }
-    // One round trip opens the transaction; group commit (see `flush_commits`): its commit
-    // does not wait for the WAL flush.
-    client
-        .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
-        .map_err(|e| MigrateError::db("starting a transaction", &e))?;
     let rollback = |client: &mut Client| {
-        let _ = client.batch_execute("ROLLBACK");
+        if in_transaction {
+            let _ = client.batch_execute("ROLLBACK");
+        }
     };
     if let Err(e) = client.batch_execute(&m.up_sql) {
-        rollback(client);
-        return Err(failed(
-            &e,
-            "It ran in a transaction that was rolled back: the database is as it was before it."
-                .into(),
-        ));
+        if in_transaction {
+            rollback(client);
+            return Err(failed(
+                &e,
+                "It ran in a transaction that was rolled back: the database is as it was before it."
+                    .into(),
+            ));
+        }
+        let invalid = invalid_indexes(client);
+        let mut consequence = String::from(
+            "It ran outside a transaction (-- no-transaction): nothing was recorded in _sqlx_migrations, \
+             but what its statements did before the error stays done.",
+        );
+        if !invalid.is_empty() {
+            consequence.push_str(&format!(
+                " A failed CREATE INDEX CONCURRENTLY left these INVALID indexes, to drop before running it again: {}.",
+                invalid.join(", ")
+            ));
+        }
+        return Err(failed(&e, consequence));
     }
     let nanos = start.elapsed().as_nanos() as i64;
     let recorded = history::insert(
@@ -807,6 +804,9 @@ fn apply(
         nanos,
     )
     .and_then(|()| {
+        if !in_transaction {
+            return Ok(());
+        }
         client
             .batch_execute("COMMIT")
             .map_err(|e| MigrateError::db(format!("committing migration {}", m.version), &e))
