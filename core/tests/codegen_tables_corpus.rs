@@ -1,6 +1,8 @@
 //! Every corpus project's final schema (`catalog.pg15.json`) generates row structs that compile:
 //! one scratch crate, one module per project, one `cargo build`.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -109,13 +111,7 @@ fn corpus_schemas_generate_code_that_compiles() {
         eprintln!("{name}: {tables} relations, {cols} columns");
     }
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tables-scratch-target");
-    let out = Command::new(env!("CARGO"))
-        .arg("build")
-        .arg("--quiet")
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "fallback")
-        .env_remove("RUSTFLAGS")
+    let out = support::scratch_cargo(&root, &target, &["build", "--quiet"])
         .output()
         .expect("run cargo");
     let stderr = String::from_utf8_lossy(&out.stderr);

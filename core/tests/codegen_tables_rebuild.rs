@@ -2,8 +2,9 @@
 //! using `tables!` (through `chatbi-db-macros`) is built and run, a column is added to its
 //! migration, and the next `cargo run` sees it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MAIN: &str = r#"mod schema {
     chatbi_db_macros::tables!("migrations", runtime = "");
@@ -14,11 +15,7 @@ fn main() {
 "#;
 
 fn run(root: &Path, target: &Path) -> String {
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet"])
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS", "fallback")
+    let out = support::scratch_cargo(root, target, &["run", "--quiet"])
         .output()
         .expect("run cargo");
     assert!(
