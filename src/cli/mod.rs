@@ -41,7 +41,9 @@ Where the server comes from:
   --database-url, else DATABASE_URL (environment or .env file), else a local PostgreSQL
   cluster kept in .pgdata/ (created with initdb and started on first use, then reused; as
   root it runs as the `postgres` user). With a URL, --database picks the database name
-  on that server; with --migrations the URL's own database is used.";
+  on that server; with --migrations the URL's own database is used.
+  TLS as libpq: ?sslmode=verify-full&sslrootcert=/path/ca.pem (or sslrootcert=system);
+  sslmode disable|allow|prefer (default)|require|verify-ca|verify-full, else $PGSSLMODE.";
 
 /// chatbi-db: ChatBI's database migrations, from the terminal.
 ///

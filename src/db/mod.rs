@@ -3,10 +3,15 @@
 //! Every place that prints a URL or an error that may quote one goes through
 //! [`DbUrl`]'s `Display` (which masks the password) or [`DbUrl::redact`].
 
+pub mod tls;
+
 use std::fmt;
 use std::time::Duration;
 
+use postgres::config::Host;
 use postgres::{Client, NoTls};
+
+use tls::TlsSettings;
 
 /// What the masked password is printed as.
 pub const MASK: &str = "********";
@@ -137,23 +142,58 @@ impl DbUrl {
         out
     }
 
-    /// Connects with the synchronous `postgres` client (no TLS, 10 s connect timeout).
+    /// Connects with the synchronous `postgres` client (10 s connect timeout), with TLS as
+    /// the URL's `sslmode`/`sslrootcert` ask (see [`tls`]; libpq's meanings, `prefer` by
+    /// default).
     pub fn connect(&self) -> Result<Client, DbError> {
+        let tls = TlsSettings::from_url(self)?;
         let mut config: postgres::Config = self
-            .expose_secret()
+            .client_url()
+            .as_str()
             .parse()
             .map_err(|e: postgres::Error| DbError::InvalidUrl(self.redact(&pg_error_text(&e))))?;
+        config.ssl_mode(tls.mode.client_mode());
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         if config.get_application_name().is_none() {
             config.application_name("chatbi-db");
         }
-        config.connect(NoTls).map_err(|e| DbError::Connect {
-            url: self.to_string(),
-            message: self.redact(&pg_error_text(&e)),
-            code: e.code().map(|c| c.code().to_owned()),
+        // Unix sockets carry no TLS; the postgres client refuses `require` over one itself.
+        let tcp = config.get_hosts().iter().any(|h| matches!(h, Host::Tcp(_)));
+        let connector = if tcp { tls.connector()? } else { None };
+        let connected = match connector {
+            Some(connector) => config.connect(connector),
+            None => config.connect(NoTls),
+        };
+        connected.map_err(|e| {
+            let mut message = self.redact(&pg_error_text(&e));
+            if let Some(hint) = tls::hint_for(&message) {
+                message.push_str(&format!("\nHINT: {hint}"));
+            }
+            DbError::Connect {
+                url: self.to_string(),
+                message,
+                code: e.code().map(|c| c.code().to_owned()),
+            }
         })
+    }
+
+    /// The URL without the TLS parameters this crate reads itself (the `postgres` client
+    /// does not know `verify-full` or `sslrootcert`).
+    fn client_url(&self) -> url::Url {
+        let mut url = self.url.clone();
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !tls::TLS_PARAMETERS.contains(&k.as_ref()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+        url
     }
 
     /// Wraps a `postgres` error from work on this URL's server into a redacted [`DbError`].
