@@ -940,3 +940,127 @@ fn utility_statements_describe_as_empty() {
         assert!(d.columns.is_empty() && d.parameters.is_empty(), "{q}");
     }
 }
+
+/// Every construct that needs a boolean refuses other types as PostgreSQL 15 does: the
+/// construct's name, the argument's position, the type as written (a domain by its name).
+#[test]
+fn non_boolean_conditions_are_refused_like_the_server() {
+    // (query, PostgreSQL 15's error with its position), from psql against the same tables
+    let cases = [
+        (
+            "SELECT 1 FROM users WHERE mood",
+            "1:27: argument of WHERE must be type boolean, not type mood",
+        ),
+        (
+            "SELECT 1 FROM users WHERE id = 1 AND name",
+            "1:38: argument of AND must be type boolean, not type text",
+        ),
+        (
+            "SELECT 1 FROM users WHERE tags OR true",
+            "1:27: argument of OR must be type boolean, not type text[]",
+        ),
+        (
+            "SELECT NOT score FROM users",
+            "1:12: argument of NOT must be type boolean, not type numeric",
+        ),
+        (
+            "SELECT 1 FROM users u JOIN posts p ON p.id",
+            "1:39: argument of JOIN/ON must be type boolean, not type bigint",
+        ),
+        (
+            "SELECT count(*) FILTER (WHERE id) FROM users",
+            "1:31: argument of FILTER must be type boolean, not type integer",
+        ),
+        (
+            "SELECT CASE WHEN name THEN 1 END FROM users",
+            "1:18: argument of CASE/WHEN must be type boolean, not type text",
+        ),
+        (
+            "SELECT 1 FROM users GROUP BY id HAVING id",
+            "1:40: argument of HAVING must be type boolean, not type integer",
+        ),
+        (
+            "UPDATE users SET name = 'x' WHERE data",
+            "1:35: argument of WHERE must be type boolean, not type jsonb",
+        ),
+        (
+            "DELETE FROM users WHERE created_at",
+            "1:25: argument of WHERE must be type boolean, not type timestamp with time zone",
+        ),
+        (
+            "SELECT 1 FROM posts WHERE views",
+            "1:27: argument of WHERE must be type boolean, not type posint",
+        ),
+        (
+            "SELECT 1 FROM app.events WHERE payload",
+            "1:32: argument of WHERE must be type boolean, not type pair",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (sql, expected) in cases {
+        let got = error(sql);
+        if got != expected {
+            wrong.push(format!("{sql}\n  got:      {got}\n  expected: {expected}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Parameters and untyped literals become boolean.
+    let schema = schema();
+    let d = describe(
+        &schema,
+        "SELECT id FROM users WHERE $1 AND 'true' AND NULL AND NOT $2",
+    )
+    .expect("describes");
+    let params: Vec<String> = d
+        .parameters
+        .iter()
+        .map(|t| type_info(&schema, t).to_string())
+        .collect();
+    assert_eq!(params, ["Bool", "Bool"]);
+}
+
+/// Types in messages are spelled as `format_type` does: quoted when needed, qualified when
+/// their schema is not on the search path (PostgreSQL 15's answers for the same schema).
+#[test]
+fn user_types_in_messages_are_quoted_and_qualified_like_format_type() {
+    let catalog = r#"{"relations": {"public.t": {"kind": "table", "columns": [
+        {"name": "m", "type": "\"Mood\"", "typname": "Mood", "not_null": false},
+        {"name": "s", "type": "app.status", "typname": "status", "not_null": false},
+        {"name": "o", "type": "app.\"Odd\"", "typname": "Odd", "not_null": false}]}},
+      "enums": {"public.Mood": ["a"], "app.status": ["x"], "app.Odd": ["y"]}}"#;
+    let schema =
+        Schema::from_catalog_json(&serde_json::from_str(catalog).expect("json")).expect("schema");
+    let error = |sql: &str| match describe(&schema, sql) {
+        Ok(d) => panic!("{sql}: described as {d:?}"),
+        Err(e) => e.to_string(),
+    };
+    let cases = [
+        (
+            "SELECT 1 FROM t WHERE m = 1",
+            "1:25: operator does not exist: \"Mood\" = integer",
+        ),
+        (
+            "SELECT 1 FROM t WHERE s = 1",
+            "1:25: operator does not exist: app.status = integer",
+        ),
+        (
+            "SELECT 1 FROM t WHERE o = 1",
+            "1:25: operator does not exist: app.\"Odd\" = integer",
+        ),
+        (
+            "SELECT 1 FROM t WHERE NOT m",
+            "1:27: argument of NOT must be type boolean, not type \"Mood\"",
+        ),
+        (
+            "SELECT lower(m) FROM t",
+            "1:8: function lower(\"Mood\") does not exist",
+        ),
+    ];
+    for (sql, expected) in cases {
+        let got = error(sql);
+        assert!(
+            got.starts_with(expected),
+            "{sql}\n  got:      {got}\n  expected: {expected}"
+        );
+    }
+}

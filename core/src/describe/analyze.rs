@@ -5,6 +5,7 @@ use super::ast::*;
 use super::builtins::{Builtin, builtins};
 use super::schema::{Schema, UserType};
 use super::types::{SqlType, category, implicit_cast, is_preferred};
+use crate::catalog::types::quote_ident;
 
 /// Where an output column comes from: relation (as `regclass` prints it) and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -692,8 +693,7 @@ impl<'s> Analyzer<'s> {
             self.add_from_item(item)?;
         }
         if let Some(w) = &sel.where_ {
-            let mut i = self.expr(w)?;
-            self.coerce(&mut i, &SqlType::base("bool"));
+            self.boolean_arg(w, "WHERE")?;
         }
         // grouping sets make their columns nullable
         let mut grouping = Vec::new();
@@ -825,8 +825,7 @@ impl<'s> Analyzer<'s> {
             self.order_expr(w, &out)?;
         }
         if let Some(h) = &sel.having {
-            let mut i = self.expr(h)?;
-            self.coerce(&mut i, &SqlType::base("bool"));
+            self.boolean_arg(h, "HAVING")?;
         }
         for o in order_by {
             self.order_expr(&o.expr, &out)?;
@@ -954,8 +953,7 @@ impl<'s> Analyzer<'s> {
                     }
                 }
                 if let Some(on) = on {
-                    let mut i = self.expr(on)?;
-                    self.coerce(&mut i, &SqlType::base("bool"));
+                    self.boolean_arg(on, "JOIN/ON")?;
                 }
                 let mut merge: Vec<String> = using.clone();
                 if *natural {
@@ -1354,8 +1352,7 @@ impl<'s> Analyzer<'s> {
                 self.top().entries.push(excluded);
                 self.assign(&entry, sets)?;
                 if let Some(w) = w {
-                    let mut i = self.expr(w)?;
-                    self.coerce(&mut i, &SqlType::base("bool"));
+                    self.boolean_arg(w, "WHERE")?;
                 }
                 self.top().entries.pop();
             }
@@ -1377,8 +1374,7 @@ impl<'s> Analyzer<'s> {
         }
         self.assign(&entry, &up.sets)?;
         if let Some(w) = &up.where_ {
-            let mut i = self.expr(w)?;
-            self.coerce(&mut i, &SqlType::base("bool"));
+            self.boolean_arg(w, "WHERE")?;
         }
         let out = self.returning(&up.returning)?;
         self.pop();
@@ -1396,8 +1392,7 @@ impl<'s> Analyzer<'s> {
             self.add_from_item(f)?;
         }
         if let Some(w) = &del.where_ {
-            let mut i = self.expr(w)?;
-            self.coerce(&mut i, &SqlType::base("bool"));
+            self.boolean_arg(w, "WHERE")?;
         }
         let out = self.returning(&del.returning)?;
         self.pop();
@@ -1412,12 +1407,10 @@ impl<'s> Analyzer<'s> {
         let entry = self.target_entry(&m.table, &m.alias, m.table_offset)?;
         self.top().entries.push(entry.clone());
         self.add_from_item(&m.source)?;
-        let mut on = self.expr(&m.on)?;
-        self.coerce(&mut on, &SqlType::base("bool"));
+        self.boolean_arg(&m.on, "JOIN/ON")?;
         for w in &m.whens {
             if let Some(c) = &w.condition {
-                let mut i = self.expr(c)?;
-                self.coerce(&mut i, &SqlType::base("bool"));
+                self.boolean_arg(c, "WHEN")?;
             }
             match &w.action {
                 MergeAction::Update(sets) => self.assign(&entry, sets)?,
@@ -1515,21 +1508,18 @@ impl<'s> Analyzer<'s> {
                 self.operator(op, vec![l, r], o)
             }
             ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-                let mut a = self.expr(a)?;
-                let mut b = self.expr(b)?;
-                let bool_t = SqlType::base("bool");
-                self.coerce(&mut a, &bool_t);
-                self.coerce(&mut b, &bool_t);
-                self.check_bool(&a, o)?;
-                self.check_bool(&b, o)?;
-                Ok(Info::new(bool_t, a.nullable || b.nullable))
+                let construct = if matches!(e.kind, ExprKind::And(..)) {
+                    "AND"
+                } else {
+                    "OR"
+                };
+                let a = self.boolean_arg(a, construct)?;
+                let b = self.boolean_arg(b, construct)?;
+                Ok(Info::new(SqlType::base("bool"), a.nullable || b.nullable))
             }
             ExprKind::Not(a) => {
-                let mut a = self.expr(a)?;
-                let bool_t = SqlType::base("bool");
-                self.coerce(&mut a, &bool_t);
-                self.check_bool(&a, o)?;
-                Ok(Info::new(bool_t, a.nullable))
+                let a = self.boolean_arg(a, "NOT")?;
+                Ok(Info::new(SqlType::base("bool"), a.nullable))
             }
             ExprKind::IsNull { expr, .. } => {
                 let mut a = self.expr(expr)?;
@@ -1648,14 +1638,13 @@ impl<'s> Analyzer<'s> {
                 };
                 let mut results = Vec::new();
                 for (cond, res) in whens {
-                    let c = self.expr(cond)?;
                     match &operand_info {
                         Some(opi) => {
+                            let c = self.expr(cond)?;
                             self.operator("=", vec![opi.clone(), c], cond.offset)?;
                         }
                         None => {
-                            let mut c = c;
-                            self.coerce(&mut c, &SqlType::base("bool"));
+                            self.boolean_arg(cond, "CASE/WHEN")?;
                         }
                     }
                     results.push(self.expr(res)?);
@@ -1786,16 +1775,22 @@ impl<'s> Analyzer<'s> {
         }
     }
 
-    fn check_bool(&self, i: &Info, offset: usize) -> AResult<()> {
-        let t = self.reduce(&i.ty);
+    /// Analyses an expression that must be boolean (PostgreSQL's `coerce_to_boolean`):
+    /// parameters and untyped literals become `boolean`; any other type is refused, naming
+    /// the construct (`WHERE`, `AND`, `JOIN/ON`, …) at the argument's position.
+    fn boolean_arg(&mut self, expr: &Expr, construct: &str) -> AResult<Info> {
+        let mut info = self.expr(expr)?;
+        self.coerce(&mut info, &SqlType::base("bool"));
+        let t = self.reduce(&info.ty);
         if t.is("bool") || t.is_unknown() {
-            Ok(())
+            Ok(info)
         } else {
             err(
-                offset,
+                expr.offset,
+                // the type as written (a domain by its own name), as the server reports it
                 format!(
-                    "argument of AND/OR/NOT must be type boolean, not type {}",
-                    self.type_display(&t)
+                    "argument of {construct} must be type boolean, not type {}",
+                    self.type_display(&info.ty)
                 ),
             )
         }
@@ -1805,7 +1800,11 @@ impl<'s> Analyzer<'s> {
         match t {
             SqlType::Base(n) => super::types::regtype_name(n).to_string(),
             SqlType::Array(e) => format!("{}[]", self.type_display(e)),
-            SqlType::User { schema, name } => self.display_relation(schema, name),
+            // format_type: quoted as needed, qualified when not on the search path
+            SqlType::User { schema, name } if self.schema.is_visible(schema) => quote_ident(name),
+            SqlType::User { schema, name } => {
+                format!("{}.{}", quote_ident(schema), quote_ident(name))
+            }
         }
     }
 
@@ -2136,8 +2135,7 @@ impl<'s> Analyzer<'s> {
             None
         };
         if let Some(w) = &f.filter {
-            let mut i = self.expr(w)?;
-            self.coerce(&mut i, &SqlType::base("bool"));
+            self.boolean_arg(w, "FILTER")?;
         }
         for ob in &f.order_by {
             self.expr(&ob.expr)?;
