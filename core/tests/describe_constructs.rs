@@ -1064,3 +1064,46 @@ fn user_types_in_messages_are_quoted_and_qualified_like_format_type() {
         );
     }
 }
+
+/// Column origins are spelled as `regclass` prints the relation (what sqlx writes into
+/// `.sqlx` files): quoted where needed, qualified outside the search path. A view over such
+/// relations keeps its source columns' type modifiers. Expected values are PostgreSQL 15's
+/// (`'"user"'::regclass::text`, `format_type` of the view's columns).
+#[test]
+fn origins_are_spelled_like_regclass() {
+    use chatbi_db_core::catalog::Catalog;
+    use chatbi_db_core::describe::AnalyserTyper;
+    let mut catalog = Catalog::new();
+    catalog
+        .replay_sql_with(
+            "0001.sql",
+            "CREATE TABLE \"user\" (id int NOT NULL, name varchar(20));\n\
+             CREATE SCHEMA app;\n\
+             CREATE TABLE app.\"Order\" (id int, \"Total\" numeric(10,2));\n\
+             CREATE VIEW v AS SELECT u.name, o.\"Total\" FROM \"user\" u, app.\"Order\" o;\n",
+            &AnalyserTyper,
+        )
+        .expect("replay");
+    let schema = Schema::from_catalog(&catalog);
+    let d = describe(
+        &schema,
+        "SELECT u.id, o.\"Total\" FROM \"user\" u JOIN app.\"Order\" o ON o.id = u.id",
+    )
+    .expect("describes");
+    let origins: Vec<Option<(String, String)>> =
+        d.columns.iter().map(|c| c.origin.clone()).collect();
+    assert_eq!(
+        origins,
+        [
+            Some(("\"user\"".to_string(), "id".to_string())),
+            Some(("app.\"Order\"".to_string(), "Total".to_string())),
+        ]
+    );
+    let view = catalog.relation("public", "v").expect("view v");
+    let types: Vec<String> = view
+        .columns
+        .iter()
+        .map(|c| catalog.format_type(&c.ty))
+        .collect();
+    assert_eq!(types, ["character varying(20)", "numeric(10,2)"]);
+}

@@ -116,11 +116,13 @@ impl<'s> Analyzer<'s> {
 
     // ------------------------------------------------------------------ helpers
 
+    /// A relation or type name as `regclass`/`format_type` print it: quoted where needed,
+    /// qualified when its schema is not on the search path (`users`, `"user"`, `app."Order"`).
     fn display_relation(&self, schema: &str, name: &str) -> String {
         if self.schema.is_visible(schema) {
-            name.to_string()
+            quote_ident(name)
         } else {
-            format!("{schema}.{name}")
+            format!("{}.{}", quote_ident(schema), quote_ident(name))
         }
     }
 
@@ -348,10 +350,15 @@ impl<'s> Analyzer<'s> {
             .map(|r| (levenshtein(&r.name, name), r))
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, r)| (*d, r.name.clone()))?;
-        Some(format!(
-            "Perhaps you meant to reference the table \"{}\".",
-            self.display_relation(&best.1.schema, &best.1.name)
-        ))
+        let rel = best.1;
+        Some(if self.schema.is_visible(&rel.schema) {
+            format!("Perhaps you meant to reference the table \"{}\".", rel.name)
+        } else {
+            format!(
+                "Perhaps you meant to reference the table \"{}.{}\".",
+                rel.schema, rel.name
+            )
+        })
     }
 
     fn col_info(&self, level: usize, entry: usize, col: &Col) -> Info {
@@ -1800,11 +1807,7 @@ impl<'s> Analyzer<'s> {
         match t {
             SqlType::Base(n) => super::types::regtype_name(n).to_string(),
             SqlType::Array(e) => format!("{}[]", self.type_display(e)),
-            // format_type: quoted as needed, qualified when not on the search path
-            SqlType::User { schema, name } if self.schema.is_visible(schema) => quote_ident(name),
-            SqlType::User { schema, name } => {
-                format!("{}.{}", quote_ident(schema), quote_ident(name))
-            }
+            SqlType::User { schema, name } => self.display_relation(schema, name),
         }
     }
 

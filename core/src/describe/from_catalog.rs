@@ -175,11 +175,8 @@ impl ViewTyper for AnalyserTyper {
                 // a plain column reference keeps the source column's type modifier
                 // (`character varying(255)`, `numeric(10,2)`)
                 let source = c.origin.as_ref().and_then(|(table, column)| {
-                    let (s, n) = match table.split_once('.') {
-                        Some((s, n)) => (Some(s), n),
-                        None => (None, table.as_str()),
-                    };
-                    let rel = catalog.lookup_relation(s, n)?;
+                    let (s, n) = super::schema::split_regclass(table)?;
+                    let rel = catalog.lookup_relation(s.as_deref(), &n)?;
                     rel.column(column).map(|col| col.ty.clone())
                 });
                 let ty = match source {

@@ -570,6 +570,19 @@ const ARG_MODES: [&str; 3] = ["in", "inout", "variadic"];
 const FUNCTION_OPTIONS: &str = "as begin called cost external immutable language leakproof not \
     parallel reset return returns rows security set stable strict support transform volatile window";
 
+/// The parts of a relation name as `regclass` prints it (`users`, `"user"`, `app."Order"`):
+/// the schema when qualified, and the name, unquoted.
+pub(crate) fn split_regclass(text: &str) -> Option<(Option<String>, String)> {
+    let toks = syntax::tokenize(text);
+    match toks.as_slice() {
+        [n] if is_name(n) => Some((None, n.ident())),
+        [s, dot, n] if is_name(s) && dot.kind == TokenKind::Dot && is_name(n) => {
+            Some((Some(s.ident()), n.ident()))
+        }
+        _ => None,
+    }
+}
+
 /// A catalog document's key `<schema>.<name>` (the names as stored, not quoted) into its parts;
 /// a bare name is in `public`.
 fn split_key(key: &str) -> (String, String) {
