@@ -1107,3 +1107,135 @@ fn origins_are_spelled_like_regclass() {
         .collect();
     assert_eq!(types, ["character varying(20)", "numeric(10,2)"]);
 }
+
+/// Grouped queries: columns outside aggregates must be grouped or depend on a grouped primary
+/// key, and aggregates stay out of WHERE and JOIN conditions. Expected answers are PostgreSQL
+/// 15's for the same tables (`None`: the server accepts the query).
+#[test]
+fn grouping_rules_match_the_server() {
+    use chatbi_db_core::catalog::Catalog;
+    use chatbi_db_core::describe::AnalyserTyper;
+    let mut catalog = Catalog::new();
+    catalog
+        .replay_sql_with(
+            "0001.sql",
+            "CREATE TYPE mood AS ENUM ('happy', 'sad');\n\
+             CREATE TABLE users (id integer NOT NULL PRIMARY KEY, name text NOT NULL, \
+               email varchar(100), mood mood, score numeric(10,2));\n\
+             CREATE TABLE posts (id bigint NOT NULL, user_id int NOT NULL, title text NOT NULL, \
+               body text);\n",
+            &AnalyserTyper,
+        )
+        .expect("replay");
+    let schema = Schema::from_catalog(&catalog);
+    let must = "must appear in the GROUP BY clause or be used in an aggregate function";
+    let cases: Vec<(&str, Option<String>)> = vec![
+        (
+            "SELECT id, count(*) FROM users",
+            Some(format!("1:8: column \"users.id\" {must}")),
+        ),
+        (
+            "SELECT u.name, count(*) FROM users u GROUP BY u.email",
+            Some(format!("1:8: column \"u.name\" {must}")),
+        ),
+        (
+            "SELECT count(*) OVER (), id FROM users GROUP BY name",
+            Some(format!("1:26: column \"users.id\" {must}")),
+        ),
+        (
+            "SELECT id FROM users HAVING id > 1",
+            Some(format!("1:8: column \"users.id\" {must}")),
+        ),
+        (
+            "SELECT title FROM posts GROUP BY user_id",
+            Some(format!("1:8: column \"posts.title\" {must}")),
+        ),
+        (
+            "SELECT p.title, u.name FROM posts p JOIN users u ON u.id = p.user_id GROUP BY u.id",
+            Some(format!("1:8: column \"p.title\" {must}")),
+        ),
+        (
+            "SELECT name FROM users GROUP BY 1 ORDER BY email",
+            Some(format!("1:44: column \"users.email\" {must}")),
+        ),
+        (
+            "SELECT id FROM users WHERE count(*) > 1",
+            Some("1:28: aggregate functions are not allowed in WHERE".into()),
+        ),
+        (
+            "UPDATE users SET name = 'x' WHERE max(id) > 1",
+            Some("1:35: aggregate functions are not allowed in WHERE".into()),
+        ),
+        (
+            "SELECT max(count(*)) FROM users",
+            Some("1:12: aggregate function calls cannot be nested".into()),
+        ),
+        (
+            "SELECT 1 FROM users u JOIN posts p ON count(*) > 0",
+            Some("1:39: aggregate functions are not allowed in JOIN conditions".into()),
+        ),
+        (
+            "SELECT id FROM users WHERE row_number() OVER () > 1",
+            Some("1:28: window functions are not allowed in WHERE".into()),
+        ),
+        ("SELECT name, count(*) FROM users GROUP BY id", None),
+        (
+            "SELECT u.n, count(*) FROM users AS u(i, n) GROUP BY u.i",
+            None,
+        ),
+        (
+            "SELECT s.name FROM (SELECT id, name FROM users) s GROUP BY s.id",
+            Some(format!("1:8: column \"s.name\" {must}")),
+        ),
+        (
+            "SELECT u.name, count(p.*) FROM users u LEFT JOIN posts p ON p.user_id = u.id GROUP BY u.id",
+            None,
+        ),
+        ("SELECT name AS n, count(*) FROM users GROUP BY n", None),
+        ("SELECT name, count(*) FROM users GROUP BY 1", None),
+        (
+            "SELECT lower(name), count(*) FROM users GROUP BY lower(name)",
+            None,
+        ),
+        ("SELECT count(*) FROM users", None),
+        (
+            "SELECT (SELECT count(*) FROM posts p WHERE p.user_id = u.id) FROM users u",
+            None,
+        ),
+        (
+            "SELECT id FROM users WHERE id IN (SELECT max(user_id) FROM posts)",
+            None,
+        ),
+        (
+            "SELECT user_id, count(*) FILTER (WHERE title <> '') FROM posts GROUP BY user_id",
+            None,
+        ),
+        (
+            "SELECT user_id, string_agg(title, ',' ORDER BY body) FROM posts GROUP BY user_id",
+            None,
+        ),
+        (
+            "SELECT id, sum(score) OVER (PARTITION BY mood) FROM users",
+            None,
+        ),
+        ("SELECT u.*, count(*) FROM users u GROUP BY u.id", None),
+        (
+            "SELECT user_id, count(*) FROM posts GROUP BY user_id HAVING count(*) > 1 ORDER BY count(*) DESC",
+            None,
+        ),
+        (
+            "SELECT mood, count(*) FROM users GROUP BY mood UNION ALL SELECT mood, 1 FROM users",
+            None,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (sql, expected) in cases {
+        let got = describe(&schema, sql).err().map(|e| e.to_string());
+        if got != expected {
+            wrong.push(format!(
+                "{sql}\n  got:      {got:?}\n  expected: {expected:?}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -54,6 +54,9 @@ struct Entry {
     outer_null: bool,
     /// Columns merged by `USING` / `NATURAL`: hidden from unqualified names and `*`.
     hidden: Vec<String>,
+    /// The relation `(schema, name)` when this entry is a table, its columns in the table's
+    /// order (for functional dependencies on its primary key).
+    relation: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -63,6 +66,30 @@ struct Level {
     hidden: bool,
     /// (entry, column) pairs made nullable by ROLLUP / CUBE / GROUPING SETS.
     grouping_nullable: Vec<(usize, String)>,
+    /// What the grouping check of the SELECT being analysed has seen.
+    group: GroupCheck,
+}
+
+/// PostgreSQL's check that a grouped query uses its columns only inside aggregates or as
+/// grouped (`check_ungrouped_columns`), and that aggregates stay out of `WHERE` and `JOIN`
+/// conditions. Kept conservative: where the answer depends on something not modelled
+/// (expressions or grouping sets in `GROUP BY`, a call that may be a user-defined aggregate,
+/// references inside subqueries), nothing is reported.
+#[derive(Debug, Clone, Default)]
+struct GroupCheck {
+    /// Column references are being recorded (target list, window clauses, HAVING, ORDER BY).
+    recording: bool,
+    /// How many aggregate calls of this level enclose the expression being analysed.
+    agg_depth: usize,
+    /// An aggregate call was seen.
+    has_agg: bool,
+    /// A call to a user-defined function was seen (it may be an aggregate): no check.
+    unsure: bool,
+    /// The clause being analysed, when aggregates are not allowed in it.
+    forbidden: Option<&'static str>,
+    /// Column references outside aggregates: entry, column, the reference's qualifier (the
+    /// entry's name), offset.
+    refs: Vec<(usize, String, String, usize)>,
 }
 
 /// A typed expression.
@@ -74,6 +101,8 @@ struct Info {
     origin: Option<Origin>,
     /// A bare parameter whose type is not known yet.
     param: Option<usize>,
+    /// `(level, entry)` when this is a plain reference to a range entry's column.
+    var: Option<(usize, usize)>,
 }
 
 impl Info {
@@ -84,6 +113,7 @@ impl Info {
             name: None,
             origin: None,
             param: None,
+            var: None,
         }
     }
     fn named(mut self, name: &str) -> Info {
@@ -297,6 +327,7 @@ impl<'s> Analyzer<'s> {
                 schema: None,
                 cols,
                 row_type: SqlType::base("record"),
+                relation: None,
                 outer_null: false,
                 hidden: Vec::new(),
             });
@@ -337,6 +368,7 @@ impl<'s> Analyzer<'s> {
                 schema: rel.schema.clone(),
                 name: rel.name.clone(),
             },
+            relation: Some((rel.schema.clone(), rel.name.clone())),
             outer_null: false,
             hidden: Vec::new(),
         })
@@ -377,6 +409,7 @@ impl<'s> Analyzer<'s> {
                 o
             }),
             param: None,
+            var: Some((level, entry)),
         }
     }
 
@@ -388,6 +421,7 @@ impl<'s> Analyzer<'s> {
             name: Some(e.name.clone()),
             origin: None,
             param: None,
+            var: None,
         }
     }
 
@@ -576,6 +610,7 @@ impl<'s> Analyzer<'s> {
                     schema: None,
                     cols: cols.clone(),
                     row_type: SqlType::base("record"),
+                    relation: None,
                     outer_null: false,
                     hidden: Vec::new(),
                 });
@@ -696,6 +731,131 @@ impl<'s> Analyzer<'s> {
         order_by: &[OrderItem],
         q: &Query,
     ) -> AResult<Vec<Col>> {
+        // each SELECT (a set operation's arms share a level) has its own grouping check
+        let outer_group = std::mem::take(&mut self.top().group);
+        let out = self.select_body(sel, hint, order_by, q);
+        let group = std::mem::replace(&mut self.top().group, outer_group);
+        let out = out?;
+        let grouped = group.has_agg || !sel.group_by.is_empty() || sel.having.is_some();
+        if grouped && !group.unsure {
+            self.check_grouping(sel, &group)?;
+        }
+        Ok(out)
+    }
+
+    /// Errors for column references outside aggregates that are neither grouped nor
+    /// functionally dependent on a grouped primary key.
+    fn check_grouping(&self, sel: &Select, group: &GroupCheck) -> AResult<()> {
+        let Some(grouped) = self.grouped_columns(sel) else {
+            return Ok(());
+        };
+        let top = self.levels.len() - 1;
+        for (entry, column, qualifier, offset) in &group.refs {
+            if grouped.iter().any(|(e, c)| e == entry && c == column) {
+                continue;
+            }
+            // a table's columns depend on its primary key: all of it grouped covers them
+            let e = &self.levels[top].entries[*entry];
+            let key = e
+                .relation
+                .as_ref()
+                .and_then(|(s, n)| self.schema.relations.get(&(s.clone(), n.clone())))
+                .map(|r| {
+                    // the key's columns under this entry's names (an alias may rename them)
+                    r.primary_key.as_ref().map(|key| {
+                        key.iter()
+                            .filter_map(|k| r.columns.iter().position(|c| &c.name == k))
+                            .filter_map(|i| e.cols.get(i).map(|c| c.name.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                });
+            match key {
+                Some(Some(key))
+                    if !key.is_empty()
+                        && key
+                            .iter()
+                            .all(|k| grouped.iter().any(|(e, c)| e == entry && c == k)) =>
+                {
+                    continue;
+                }
+                // a table whose key we do not know
+                Some(None) => continue,
+                // no key, not all of it grouped, or not a table with its own column names
+                _ => {}
+            }
+            return err(
+                *offset,
+                format!(
+                    "column \"{qualifier}.{column}\" must appear in the GROUP BY clause or be \
+                     used in an aggregate function"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The `(entry, column)` pairs `GROUP BY` names, when every item is a plain column of
+    /// this level (directly, or as an output column's position or name); `None` otherwise.
+    fn grouped_columns(&self, sel: &Select) -> Option<Vec<(usize, String)>> {
+        let top = self.levels.len() - 1;
+        let mut grouped = Vec::new();
+        for item in &sel.group_by {
+            let e = match item {
+                GroupItem::Expr(e) => e,
+                GroupItem::Empty => continue,
+                GroupItem::Sets(_) => return None,
+            };
+            let column = match &e.kind {
+                ExprKind::Lit(Literal::Int(n)) => {
+                    let i = n.parse::<usize>().ok()?.checked_sub(1)?;
+                    match sel.targets.get(i)? {
+                        Target::Expr { expr, .. } => expr,
+                        Target::Star { .. } => return None,
+                    }
+                }
+                ExprKind::Column(_) => e,
+                _ => return None,
+            };
+            let ExprKind::Column(parts) = &column.kind else {
+                return None;
+            };
+            let info = match self.resolve_column(parts, column.offset) {
+                Ok(info) => info,
+                // an output column's name
+                Err(_) => {
+                    let [name] = parts.as_slice() else {
+                        return None;
+                    };
+                    let target = sel.targets.iter().find_map(|t| match t {
+                        Target::Expr {
+                            expr,
+                            alias: Some(a),
+                        } if a == name => Some(expr),
+                        _ => None,
+                    })?;
+                    let ExprKind::Column(parts) = &target.kind else {
+                        return None;
+                    };
+                    self.resolve_column(parts, target.offset).ok()?
+                }
+            };
+            match info.var {
+                Some((level, entry)) if level == top => grouped.push((entry, info.name?)),
+                // an outer reference is a constant here
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        Some(grouped)
+    }
+
+    fn select_body(
+        &mut self,
+        sel: &Select,
+        hint: Option<&[SqlType]>,
+        order_by: &[OrderItem],
+        q: &Query,
+    ) -> AResult<Vec<Col>> {
         for item in &sel.from {
             self.add_from_item(item)?;
         }
@@ -722,6 +882,7 @@ impl<'s> Analyzer<'s> {
         }
         let mut out = Vec::new();
         let mut target_infos = Vec::new();
+        self.top().group.recording = true;
         for t in &sel.targets {
             match t {
                 Target::Star { qualifier, offset } => {
@@ -812,6 +973,7 @@ impl<'s> Analyzer<'s> {
                 origin: info.origin.clone(),
             });
         }
+        self.top().group.recording = false;
         for e in &sel.distinct_on {
             self.order_expr(e, &out)?;
         }
@@ -828,6 +990,7 @@ impl<'s> Analyzer<'s> {
                 GroupItem::Empty => {}
             }
         }
+        self.top().group.recording = true;
         for w in &sel.windows {
             self.order_expr(w, &out)?;
         }
@@ -837,6 +1000,7 @@ impl<'s> Analyzer<'s> {
         for o in order_by {
             self.order_expr(&o.expr, &out)?;
         }
+        self.top().group.recording = false;
         self.limit_offset(q)?;
         Ok(out)
     }
@@ -892,6 +1056,7 @@ impl<'s> Analyzer<'s> {
                     schema: None,
                     cols,
                     row_type: SqlType::base("record"),
+                    relation: None,
                     outer_null: false,
                     hidden: Vec::new(),
                 });
@@ -934,6 +1099,7 @@ impl<'s> Analyzer<'s> {
                     schema: None,
                     cols,
                     row_type: SqlType::base("record"),
+                    relation: None,
                     outer_null: false,
                     hidden: Vec::new(),
                 });
@@ -1029,6 +1195,7 @@ impl<'s> Analyzer<'s> {
                             schema: None,
                             cols: merged,
                             row_type: SqlType::base("record"),
+                            relation: None,
                             outer_null: false,
                             hidden: Vec::new(),
                         },
@@ -1472,7 +1639,11 @@ impl<'s> Analyzer<'s> {
     fn expr(&mut self, e: &Expr) -> AResult<Info> {
         let o = e.offset;
         match &e.kind {
-            ExprKind::Column(parts) => self.resolve_column(parts, o),
+            ExprKind::Column(parts) => {
+                let info = self.resolve_column(parts, o)?;
+                self.note_column_ref(&info, o);
+                Ok(info)
+            }
             ExprKind::Param(n) => {
                 if *n == 0 {
                     return err(o, format!("there is no parameter ${n}"));
@@ -1484,6 +1655,7 @@ impl<'s> Analyzer<'s> {
                     Some(t) => Info::new(t.clone(), true),
                     None => Info {
                         param: Some(*n),
+                        var: None,
                         ..Info::new(SqlType::unknown(), true)
                     },
                 })
@@ -1627,6 +1799,7 @@ impl<'s> Analyzer<'s> {
                     nullable: a.nullable,
                     origin: None,
                     param: None,
+                    var: None,
                 })
             }
             ExprKind::TypedLit { ty } => {
@@ -1752,6 +1925,7 @@ impl<'s> Analyzer<'s> {
                     name: base.name,
                     origin: None,
                     param: None,
+                    var: None,
                 })
             }
             ExprKind::SqlValue(v) => {
@@ -1786,7 +1960,20 @@ impl<'s> Analyzer<'s> {
     /// parameters and untyped literals become `boolean`; any other type is refused, naming
     /// the construct (`WHERE`, `AND`, `JOIN/ON`, …) at the argument's position.
     fn boolean_arg(&mut self, expr: &Expr, construct: &str) -> AResult<Info> {
-        let mut info = self.expr(expr)?;
+        let clause = match construct {
+            "WHERE" => Some("WHERE"),
+            "JOIN/ON" => Some("JOIN conditions"),
+            _ => None,
+        };
+        let mut info = match clause {
+            Some(clause) => {
+                let saved = self.top().group.forbidden.replace(clause);
+                let info = self.expr(expr);
+                self.top().group.forbidden = saved;
+                info?
+            }
+            None => self.expr(expr)?,
+        };
         self.coerce(&mut info, &SqlType::base("bool"));
         let t = self.reduce(&info.ty);
         if t.is("bool") || t.is_unknown() {
@@ -2130,7 +2317,70 @@ impl<'s> Analyzer<'s> {
         implicit_cast(&f, to)
     }
 
+    /// A function call, with the grouping rules for aggregates and window functions.
     fn func(&mut self, f: &FuncCall, o: usize) -> AResult<Info> {
+        let name = f.name.last().map(String::as_str).unwrap_or_default();
+        let builtin = if f.name.len() == 1 || f.name[0] == "pg_catalog" {
+            builtins().functions.get(name)
+        } else {
+            None
+        };
+        let user = self
+            .schema
+            .functions
+            .keys()
+            .any(|(schema, n)| n == name && (f.name.len() == 1 || f.name[0] == *schema));
+        let aggregate =
+            !user && builtin.is_some_and(|c| !c.is_empty() && c.iter().all(|b| b.aggregate));
+        let group = &mut self.top().group;
+        if user {
+            group.unsure = true;
+        }
+        if let Some(clause) = group.forbidden {
+            if f.over {
+                return err(o, format!("window functions are not allowed in {clause}"));
+            }
+            if aggregate {
+                return err(
+                    o,
+                    format!("aggregate functions are not allowed in {clause}"),
+                );
+            }
+        }
+        if !aggregate || f.over {
+            return self.call(f, o);
+        }
+        if group.agg_depth > 0 {
+            return err(o, "aggregate function calls cannot be nested");
+        }
+        group.has_agg = true;
+        group.agg_depth += 1;
+        let result = self.call(f, o);
+        self.top().group.agg_depth -= 1;
+        result
+    }
+
+    /// Records a column reference of the current level outside aggregates, for the grouping
+    /// check.
+    fn note_column_ref(&mut self, info: &Info, offset: usize) {
+        let top = self.levels.len() - 1;
+        let Some((level, entry)) = info.var else {
+            return;
+        };
+        let Some(column) = info.name.clone() else {
+            return;
+        };
+        if level != top {
+            return;
+        }
+        let qualifier = self.levels[top].entries[entry].name.clone();
+        let group = &mut self.levels[top].group;
+        if group.recording && group.agg_depth == 0 {
+            group.refs.push((entry, column, qualifier, offset));
+        }
+    }
+
+    fn call(&mut self, f: &FuncCall, o: usize) -> AResult<Info> {
         let name = f.name.last().cloned().unwrap_or_default();
         let schema = if f.name.len() > 1 {
             Some(f.name[0].clone())

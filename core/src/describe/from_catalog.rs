@@ -108,6 +108,7 @@ impl Schema {
                     name: r.name.clone(),
                     kind,
                     columns,
+                    primary_key: Some(r.primary_key().map(<[String]>::to_vec).unwrap_or_default()),
                 },
             );
         }

@@ -43,6 +43,9 @@ pub struct Relation {
     pub kind: RelKind,
     /// Columns in order.
     pub columns: Vec<RelColumn>,
+    /// The primary key's columns (empty when there is none); `None` when the source does not
+    /// say (a catalog document without constraints).
+    pub primary_key: Option<Vec<String>>,
 }
 
 /// A user-defined type.
@@ -271,6 +274,7 @@ impl Schema {
                         name,
                         kind: RelKind::Table,
                         columns: Vec::new(),
+                        primary_key: None,
                     },
                 );
             }
@@ -391,6 +395,7 @@ impl Schema {
                     col("log_cnt", "int8"),
                     col("is_called", "bool"),
                 ],
+                primary_key: None,
             },
         );
     }
@@ -470,6 +475,7 @@ impl Schema {
                     name: name.into(),
                     kind: RelKind::System,
                     columns,
+                    primary_key: None,
                 },
             );
         };
