@@ -271,24 +271,45 @@ impl<'s> Analyzer<'s> {
 
     /// PostgreSQL's `select_common_type`.
     fn common_type(&self, types: &[SqlType]) -> SqlType {
-        let known: Vec<&SqlType> = types.iter().filter(|t| !t.is_unknown()).collect();
-        let Some(first) = known.first() else {
-            return SqlType::base("text");
+        let items: Vec<(SqlType, usize)> = types.iter().map(|t| (t.clone(), 0)).collect();
+        self.unify(&items, None)
+            .unwrap_or_else(|_| SqlType::base("text"))
+    }
+
+    /// PostgreSQL's `select_common_type`: the first known type (domains as their base), moved
+    /// along implicit casts toward its category's preferred type. With a `context` (`CASE`,
+    /// `COALESCE`, …), an input of another type category is the server's error, at that input.
+    fn unify(&self, items: &[(SqlType, usize)], context: Option<&str>) -> AResult<SqlType> {
+        let known: Vec<&(SqlType, usize)> = items.iter().filter(|(t, _)| !t.is_unknown()).collect();
+        let Some((first, _)) = known.first() else {
+            return Ok(SqlType::base("text"));
         };
-        if known.iter().all(|t| t == first) {
-            return (*first).clone();
+        if known.iter().all(|(t, _)| t == first) {
+            return Ok(first.clone());
         }
         let mut result = self.reduce(first);
-        for t in &known[1..] {
+        for (t, offset) in &known[1..] {
             let t = self.reduce(t);
             if t == result {
                 continue;
+            }
+            if let Some(context) = context
+                && category(&t) != category(&result)
+            {
+                return err(
+                    *offset,
+                    format!(
+                        "{context} types {} and {} cannot be matched",
+                        self.type_display(&result),
+                        self.type_display(&t)
+                    ),
+                );
             }
             if !is_preferred(&result) && implicit_cast(&result, &t) && !implicit_cast(&t, &result) {
                 result = t;
             }
         }
-        result
+        Ok(result)
     }
 
     // ------------------------------------------------------------------ scopes
@@ -975,16 +996,16 @@ impl<'s> Analyzer<'s> {
         }
         self.top().group.recording = false;
         for e in &sel.distinct_on {
-            self.order_expr(e, &out)?;
+            self.order_expr(e, &out, Some("DISTINCT ON"))?;
         }
         for g in &sel.group_by {
             match g {
                 GroupItem::Expr(e) => {
-                    self.order_expr(e, &out)?;
+                    self.order_expr(e, &out, Some("GROUP BY"))?;
                 }
                 GroupItem::Sets(es) => {
                     for e in es {
-                        self.order_expr(e, &out)?;
+                        self.order_expr(e, &out, Some("GROUP BY"))?;
                     }
                 }
                 GroupItem::Empty => {}
@@ -992,13 +1013,13 @@ impl<'s> Analyzer<'s> {
         }
         self.top().group.recording = true;
         for w in &sel.windows {
-            self.order_expr(w, &out)?;
+            self.order_expr(w, &out, None)?;
         }
         if let Some(h) = &sel.having {
             self.boolean_arg(h, "HAVING")?;
         }
         for o in order_by {
-            self.order_expr(&o.expr, &out)?;
+            self.order_expr(&o.expr, &out, Some("ORDER BY"))?;
         }
         self.top().group.recording = false;
         self.limit_offset(q)?;
@@ -1006,14 +1027,26 @@ impl<'s> Analyzer<'s> {
     }
 
     /// ORDER BY / GROUP BY / DISTINCT ON items: output column names and positions first.
-    fn order_expr(&mut self, e: &Expr, out: &[Col]) -> AResult<()> {
+    /// `clause` names the clause whose integer items are positions (window clauses have none).
+    fn order_expr(&mut self, e: &Expr, out: &[Col], clause: Option<&str>) -> AResult<()> {
         match &e.kind {
             ExprKind::Column(parts)
                 if parts.len() == 1 && out.iter().any(|c| c.name == parts[0]) =>
             {
                 return Ok(());
             }
-            ExprKind::Lit(Literal::Int(_)) => return Ok(()),
+            ExprKind::Lit(Literal::Int(n)) if clause.is_some() => {
+                let in_range = n
+                    .parse::<usize>()
+                    .is_ok_and(|i| (1..=out.len()).contains(&i));
+                return match clause {
+                    Some(clause) if !in_range => err(
+                        e.offset,
+                        format!("{clause} position {n} is not in select list"),
+                    ),
+                    _ => Ok(()),
+                };
+            }
             _ => {}
         }
         self.expr(e).map(|_| ())
@@ -1165,13 +1198,20 @@ impl<'s> Analyzer<'s> {
                                     .map(|c| (ei, this.col_info(lv, ei, c)))
                             })
                         };
-                        let (Some((lei, l)), Some((rei, r))) =
-                            (find(ls..le, self), find(rs..re, self))
-                        else {
-                            return err(
+                        let missing = |side: &str| {
+                            err(
                                 0,
-                                format!("column \"{u}\" specified in USING clause does not exist"),
-                            );
+                                format!(
+                                    "column \"{u}\" specified in USING clause does not exist in \
+                                     {side} table"
+                                ),
+                            )
+                        };
+                        let Some((lei, l)) = find(ls..le, self) else {
+                            return missing("left");
+                        };
+                        let Some((rei, r)) = find(rs..re, self) else {
+                            return missing("right");
                         };
                         let ty = self.common_type(&[l.ty.clone(), r.ty.clone()]);
                         let (nullable, origin) = match kind {
@@ -1462,8 +1502,11 @@ impl<'s> Analyzer<'s> {
         if ins.columns.is_empty() {
             target_types = entry.cols.iter().map(|c| c.ty.clone()).collect();
         } else {
-            for (c, off) in &ins.columns {
+            for (i, (c, off)) in ins.columns.iter().enumerate() {
                 match entry.cols.iter().find(|col| &col.name == c) {
+                    Some(_) if ins.columns[..i].iter().any(|(seen, _)| seen == c) => {
+                        return err(*off, format!("column \"{c}\" specified more than once"));
+                    }
                     Some(col) => target_types.push(col.ty.clone()),
                     None => {
                         return Err(AError {
@@ -1817,6 +1860,7 @@ impl<'s> Analyzer<'s> {
                     None => None,
                 };
                 let mut results = Vec::new();
+                let mut offsets = Vec::new();
                 for (cond, res) in whens {
                     match &operand_info {
                         Some(opi) => {
@@ -1828,13 +1872,20 @@ impl<'s> Analyzer<'s> {
                         }
                     }
                     results.push(self.expr(res)?);
+                    offsets.push(res.leftmost());
                 }
                 let has_else = else_.is_some();
                 if let Some(e) = else_ {
                     results.push(self.expr(e)?);
+                    offsets.push(e.leftmost());
                 }
-                let types: Vec<SqlType> = results.iter().map(|r| r.ty.clone()).collect();
-                let ty = self.common_type(&types);
+                let mut items: Vec<(SqlType, usize)> =
+                    results.iter().map(|r| r.ty.clone()).zip(offsets).collect();
+                // the server puts ELSE first when it unifies the results
+                if has_else {
+                    items.rotate_right(1);
+                }
+                let ty = self.unify(&items, Some("CASE"))?;
                 let mut nullable = !has_else;
                 for mut r in results {
                     nullable |= r.nullable;
@@ -1858,11 +1909,15 @@ impl<'s> Analyzer<'s> {
                 for i in items {
                     infos.push(self.expr(i)?);
                 }
-                let types: Vec<SqlType> = infos.iter().map(|i| i.ty.clone()).collect();
-                if types.is_empty() {
+                if infos.is_empty() {
                     return Ok(Info::new(SqlType::unknown(), false).named("array"));
                 }
-                let ty = self.common_type(&types);
+                let typed: Vec<(SqlType, usize)> = infos
+                    .iter()
+                    .zip(items)
+                    .map(|(info, e)| (info.ty.clone(), e.leftmost()))
+                    .collect();
+                let ty = self.unify(&typed, Some("ARRAY"))?;
                 for mut i in infos {
                     self.coerce(&mut i, &ty);
                 }
@@ -1980,7 +2035,7 @@ impl<'s> Analyzer<'s> {
             Ok(info)
         } else {
             err(
-                expr.offset,
+                expr.leftmost(),
                 // the type as written (a domain by its own name), as the server reports it
                 format!(
                     "argument of {construct} must be type boolean, not type {}",
@@ -2403,8 +2458,12 @@ impl<'s> Analyzer<'s> {
                     for a in &f.args {
                         infos.push(self.expr(a)?);
                     }
-                    let types: Vec<SqlType> = infos.iter().map(|i| i.ty.clone()).collect();
-                    let ty = self.common_type(&types);
+                    let typed: Vec<(SqlType, usize)> = infos
+                        .iter()
+                        .zip(&f.args)
+                        .map(|(info, e)| (info.ty.clone(), e.leftmost()))
+                        .collect();
+                    let ty = self.unify(&typed, Some(&name.to_uppercase()))?;
                     let nullable = if name == "coalesce" {
                         infos.iter().all(|i| i.nullable)
                     } else {

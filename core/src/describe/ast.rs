@@ -276,6 +276,34 @@ pub(crate) struct Expr {
     pub offset: usize,
 }
 
+impl Expr {
+    /// Where the expression starts, as PostgreSQL's `exprLocation` reports it: the leftmost
+    /// of its own position (an operator's, a cast's `::`) and its leading operand's.
+    pub(crate) fn leftmost(&self) -> usize {
+        let lead = match &self.kind {
+            ExprKind::Binary { left, .. }
+            | ExprKind::IsDistinct { left, .. }
+            | ExprKind::AnyAll { left, .. }
+            | ExprKind::AnyAllQuery { left, .. }
+            | ExprKind::And(left, _)
+            | ExprKind::Or(left, _) => Some(left),
+            ExprKind::Unary { expr, .. }
+            | ExprKind::IsNull { expr, .. }
+            | ExprKind::IsBool { expr }
+            | ExprKind::Between { expr, .. }
+            | ExprKind::InList { expr, .. }
+            | ExprKind::InQuery { expr, .. }
+            | ExprKind::Cast { expr, .. }
+            | ExprKind::Field { expr, .. }
+            | ExprKind::FieldStar(expr)
+            | ExprKind::Index { expr, .. }
+            | ExprKind::AtTimeZone { expr, .. } => Some(expr),
+            _ => None,
+        };
+        lead.map_or(self.offset, |e| e.leftmost().min(self.offset))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) enum InsertSource {
     Query(Box<Query>),
