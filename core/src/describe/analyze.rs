@@ -103,6 +103,8 @@ struct Info {
     param: Option<usize>,
     /// `(level, entry)` when this is a plain reference to a range entry's column.
     var: Option<(usize, usize)>,
+    /// A string literal's text and position, while its type is still unknown.
+    literal: Option<(String, usize)>,
 }
 
 impl Info {
@@ -114,6 +116,7 @@ impl Info {
             origin: None,
             param: None,
             var: None,
+            literal: None,
         }
     }
     fn named(mut self, name: &str) -> Info {
@@ -133,6 +136,9 @@ pub(crate) struct Analyzer<'s> {
     schema: &'s Schema,
     levels: Vec<Level>,
     pub params: Vec<Option<SqlType>>,
+    /// The first literal that does not read as the type it was given (the server raises it
+    /// where it coerces the literal, before anything analysed later).
+    bad_literal: Option<AError>,
 }
 
 impl<'s> Analyzer<'s> {
@@ -141,6 +147,7 @@ impl<'s> Analyzer<'s> {
             schema,
             levels: Vec::new(),
             params: Vec::new(),
+            bad_literal: None,
         }
     }
 
@@ -240,7 +247,56 @@ impl<'s> Analyzer<'s> {
             self.set_param(n, ty);
             info.ty = ty.clone();
         } else if info.ty.is_unknown() {
+            if let Some((text, offset)) = info.literal.take()
+                && self.bad_literal.is_none()
+                && let Some(message) = self.literal_error(&text, ty)
+            {
+                self.bad_literal = Some(AError {
+                    message,
+                    offset,
+                    hint: None,
+                });
+            }
             info.ty = ty.clone();
+        }
+    }
+
+    /// The server's error for a string literal read as `ty`, for the types whose input rules
+    /// are modelled: enum labels and the integer types.
+    fn literal_error(&self, text: &str, ty: &SqlType) -> Option<String> {
+        let base = self.reduce(ty);
+        match &base {
+            SqlType::User { schema, name } => {
+                match self.schema.types.get(&(schema.clone(), name.clone())) {
+                    Some(UserType::Enum(labels)) if !labels.iter().any(|l| l == text) => {
+                        Some(format!(
+                            "invalid input value for enum {}: \"{text}\"",
+                            self.type_display(&base)
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+            SqlType::Base(n) => {
+                let (bits, shown) = match n.as_str() {
+                    "int2" => (16, "smallint"),
+                    "int4" => (32, "integer"),
+                    "int8" => (64, "bigint"),
+                    _ => return None,
+                };
+                // PostgreSQL 15's int input: blanks around, a sign, decimal digits
+                let t = text.trim_matches(|c: char| c.is_ascii_whitespace());
+                let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Some(format!("invalid input syntax for type {shown}: \"{text}\""));
+                }
+                let fits = t.parse::<i128>().is_ok_and(|v| {
+                    let max = (1i128 << (bits - 1)) - 1;
+                    (-max - 1..=max).contains(&v)
+                });
+                (!fits).then(|| format!("value \"{text}\" is out of range for type {shown}"))
+            }
+            SqlType::Array(_) => None,
         }
     }
 
@@ -431,6 +487,7 @@ impl<'s> Analyzer<'s> {
             }),
             param: None,
             var: Some((level, entry)),
+            literal: None,
         }
     }
 
@@ -443,6 +500,7 @@ impl<'s> Analyzer<'s> {
             origin: None,
             param: None,
             var: None,
+            literal: None,
         }
     }
 
@@ -580,6 +638,14 @@ impl<'s> Analyzer<'s> {
     // ------------------------------------------------------------------ statements
 
     pub(crate) fn statement(&mut self, stmt: &Stmt) -> AResult<Vec<Col>> {
+        let result = self.statement_kind(stmt);
+        match self.bad_literal.take() {
+            Some(e) => Err(e),
+            None => result,
+        }
+    }
+
+    fn statement_kind(&mut self, stmt: &Stmt) -> AResult<Vec<Col>> {
         match stmt {
             Stmt::Query(q) => self.query(q, None),
             Stmt::Insert(i) => self.insert(i),
@@ -1699,6 +1765,7 @@ impl<'s> Analyzer<'s> {
                     None => Info {
                         param: Some(*n),
                         var: None,
+                        literal: None,
                         ..Info::new(SqlType::unknown(), true)
                     },
                 })
@@ -1717,7 +1784,10 @@ impl<'s> Analyzer<'s> {
                     Info::new(SqlType::base(ty), false)
                 }
                 Literal::Num(_) => Info::new(SqlType::base("numeric"), false),
-                Literal::Str(_) => Info::new(SqlType::unknown(), false),
+                Literal::Str(text) => Info {
+                    literal: Some((text.clone(), o)),
+                    ..Info::new(SqlType::unknown(), false)
+                },
             }),
             ExprKind::Default => Ok(Info::new(SqlType::unknown(), true)),
             ExprKind::Unary { op, expr } => {
@@ -1843,6 +1913,7 @@ impl<'s> Analyzer<'s> {
                     origin: None,
                     param: None,
                     var: None,
+                    literal: None,
                 })
             }
             ExprKind::TypedLit { ty } => {
@@ -1981,6 +2052,7 @@ impl<'s> Analyzer<'s> {
                     origin: None,
                     param: None,
                     var: None,
+                    literal: None,
                 })
             }
             ExprKind::SqlValue(v) => {
