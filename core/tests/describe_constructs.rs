@@ -1320,6 +1320,18 @@ fn positions_duplicates_and_unification_match_the_server() {
         ),
         ("SELECT id FROM users ORDER BY 1", None),
         (
+            "UPDATE users SET id = 'a'::text",
+            Some("1:23: column \"id\" is of type integer but expression is of type text"),
+        ),
+        (
+            "UPDATE users SET score = true",
+            Some("1:26: column \"score\" is of type numeric but expression is of type boolean"),
+        ),
+        (
+            "UPDATE users SET mood = 'happy'::text",
+            Some("1:25: column \"mood\" is of type mood but expression is of type text"),
+        ),
+        (
             "SELECT id FROM users WHERE mood IN ('happy', 'angry')",
             Some("1:46: invalid input value for enum mood: \"angry\""),
         ),

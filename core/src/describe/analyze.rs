@@ -139,6 +139,9 @@ pub(crate) struct Analyzer<'s> {
     /// The first literal that does not read as the type it was given (the server raises it
     /// where it coerces the literal, before anything analysed later).
     bad_literal: Option<AError>,
+    /// The target columns of the INSERT whose source query is about to be analysed: its
+    /// SELECT list or VALUES rows are assigned to them (and checked as the server does).
+    assignment: Option<Vec<String>>,
 }
 
 impl<'s> Analyzer<'s> {
@@ -148,6 +151,7 @@ impl<'s> Analyzer<'s> {
             levels: Vec::new(),
             params: Vec::new(),
             bad_literal: None,
+            assignment: None,
         }
     }
 
@@ -259,6 +263,47 @@ impl<'s> Analyzer<'s> {
             }
             info.ty = ty.clone();
         }
+    }
+
+    /// PostgreSQL's refusal to store a `from` value in a `to` column (no implicit or assignment
+    /// cast). Only clear cases are reported: values of another type category than the column's,
+    /// where no cast applies, with any type allowed into string columns (I/O conversion) and
+    /// arrays, composites and pseudo-types not judged.
+    fn check_assignment(
+        &self,
+        from: &SqlType,
+        to: &SqlType,
+        column: &str,
+        offset: usize,
+    ) -> AResult<()> {
+        let (f, t) = (self.reduce(from), self.reduce(to));
+        let judged = |ty: &SqlType| match ty {
+            SqlType::Base(_) => !matches!(category(ty), 'P' | 'X'),
+            SqlType::User { schema, name } => matches!(
+                self.schema.types.get(&(schema.clone(), name.clone())),
+                Some(UserType::Enum(_))
+            ),
+            SqlType::Array(_) => false,
+        };
+        let allowed = f == t
+            || !judged(&f)
+            || !judged(&t)
+            || category(&t) == 'S'
+            || (category(&f) == category(&t) && !matches!(t, SqlType::User { .. }))
+            || implicit_cast(&f, &t)
+            || (f.is("interval") && t.is("time"));
+        if allowed {
+            return Ok(());
+        }
+        Err(AError {
+            message: format!(
+                "column \"{column}\" is of type {} but expression is of type {}",
+                self.type_display(to),
+                self.type_display(from)
+            ),
+            offset,
+            hint: Some("You will need to rewrite or cast the expression.".into()),
+        })
     }
 
     /// The server's error for a string literal read as `ty`, for the types whose input rules
@@ -683,9 +728,14 @@ impl<'s> Analyzer<'s> {
     }
 
     fn query(&mut self, q: &Query, hint: Option<&[SqlType]>) -> AResult<Vec<Col>> {
+        // only this query's own SELECT list or VALUES rows are assigned, not its CTEs'
+        let assignment = self.assignment.take();
         self.push();
         if let Some(w) = &q.with {
             self.with(w)?;
+        }
+        if matches!(q.body, SetExpr::Select(_) | SetExpr::Values(_)) {
+            self.assignment = assignment;
         }
         let cols = match &q.body {
             SetExpr::Select(sel) => self.select(sel, hint, &q.order_by, q)?,
@@ -770,6 +820,7 @@ impl<'s> Analyzer<'s> {
     }
 
     fn values(&mut self, rows: &[Vec<Expr>], hint: Option<&[SqlType]>) -> AResult<Vec<Col>> {
+        let assignment = self.assignment.take();
         let width = rows.first().map_or(0, Vec::len);
         let mut infos: Vec<Vec<Info>> = Vec::new();
         for row in rows {
@@ -788,6 +839,9 @@ impl<'s> Analyzer<'s> {
                 };
                 if let Some(h) = hint.and_then(|h| h.get(i)) {
                     self.coerce(&mut info, h);
+                    if let Some(column) = assignment.as_ref().and_then(|names| names.get(i)) {
+                        self.check_assignment(&info.ty, h, column, e.leftmost())?;
+                    }
                 }
                 r.push(info);
             }
@@ -820,7 +874,8 @@ impl<'s> Analyzer<'s> {
     ) -> AResult<Vec<Col>> {
         // each SELECT (a set operation's arms share a level) has its own grouping check
         let outer_group = std::mem::take(&mut self.top().group);
-        let out = self.select_body(sel, hint, order_by, q);
+        let assignment = self.assignment.take();
+        let out = self.select_body(sel, hint, order_by, q, assignment.as_deref());
         let group = std::mem::replace(&mut self.top().group, outer_group);
         let out = out?;
         let grouped = group.has_agg || !sel.group_by.is_empty() || sel.having.is_some();
@@ -942,6 +997,7 @@ impl<'s> Analyzer<'s> {
         hint: Option<&[SqlType]>,
         order_by: &[OrderItem],
         q: &Query,
+        assignment: Option<&[String]>,
     ) -> AResult<Vec<Col>> {
         for item in &sel.from {
             self.add_from_item(item)?;
@@ -1048,9 +1104,26 @@ impl<'s> Analyzer<'s> {
                 }
             }
         }
+        // positions of the target expressions, when no `*` shifts them
+        let target_offsets: Option<Vec<usize>> = sel
+            .targets
+            .iter()
+            .map(|t| match t {
+                Target::Expr { expr, .. } => Some(expr.leftmost()),
+                Target::Star { .. } => None,
+            })
+            .collect();
         for (i, mut info) in target_infos.into_iter().enumerate() {
             match hint.and_then(|h| h.get(i)) {
-                Some(h) => self.coerce(&mut info, h),
+                Some(h) => {
+                    self.coerce(&mut info, h);
+                    if let (Some(column), Some(offset)) = (
+                        assignment.and_then(|names| names.get(i)),
+                        target_offsets.as_ref().and_then(|o| o.get(i)),
+                    ) {
+                        self.check_assignment(&info.ty, h, column, *offset)?;
+                    }
+                }
                 None => self.coerce(&mut info, &SqlType::base("text")),
             }
             out.push(Col {
@@ -1518,6 +1591,7 @@ impl<'s> Analyzer<'s> {
                     }
                     let mut i = self.expr(&s.value)?;
                     self.coerce(&mut i, &col.ty);
+                    self.check_assignment(&i.ty, &col.ty, name, s.value.leftmost())?;
                 }
                 SetTarget::Columns { names, offset } => {
                     let mut types = Vec::new();
@@ -1606,7 +1680,14 @@ impl<'s> Analyzer<'s> {
                     }
                 }
             }
-            let cols = self.query(q, Some(&target_types))?;
+            self.assignment = Some(if ins.columns.is_empty() {
+                entry.cols.iter().map(|c| c.name.clone()).collect()
+            } else {
+                ins.columns.iter().map(|(c, _)| c.clone()).collect()
+            });
+            let cols = self.query(q, Some(&target_types));
+            self.assignment = None;
+            let cols = cols?;
             if cols.len() > target_types.len() {
                 return err(
                     q_offset(q),
