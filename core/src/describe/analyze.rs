@@ -278,7 +278,23 @@ impl<'s> Analyzer<'s> {
     ) -> AResult<()> {
         let (f, t) = (self.reduce(from), self.reduce(to));
         let judged = |ty: &SqlType| match ty {
-            SqlType::Base(_) => !matches!(category(ty), 'P' | 'X'),
+            // built-in types; an extension's type (`ltree`, `hstore`) may bring its own casts
+            SqlType::Base(n) => match category(ty) {
+                'P' | 'X' => false,
+                'U' => matches!(
+                    n.as_str(),
+                    "uuid"
+                        | "json"
+                        | "jsonb"
+                        | "bytea"
+                        | "xml"
+                        | "tsvector"
+                        | "tsquery"
+                        | "macaddr"
+                        | "macaddr8"
+                ),
+                _ => true,
+            },
             SqlType::User { schema, name } => matches!(
                 self.schema.types.get(&(schema.clone(), name.clone())),
                 Some(UserType::Enum(_))
