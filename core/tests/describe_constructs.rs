@@ -1320,6 +1320,10 @@ fn positions_duplicates_and_unification_match_the_server() {
         ),
         ("SELECT id FROM users ORDER BY 1", None),
         (
+            "SELECT DISTINCT id FROM users ORDER BY name",
+            Some("1:40: for SELECT DISTINCT, ORDER BY expressions must appear in select list"),
+        ),
+        (
             "UPDATE users SET id = 'a'::text",
             Some("1:23: column \"id\" is of type integer but expression is of type text"),
         ),

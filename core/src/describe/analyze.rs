@@ -1175,10 +1175,53 @@ impl<'s> Analyzer<'s> {
         }
         for o in order_by {
             self.order_expr(&o.expr, &out, Some("ORDER BY"))?;
+            if sel.distinct {
+                self.check_distinct_order(sel, &o.expr, &out)?;
+            }
         }
         self.top().group.recording = false;
         self.limit_offset(q)?;
         Ok(out)
+    }
+
+    /// `SELECT DISTINCT … ORDER BY col`: the column must be in the select list. Judged for
+    /// plain column references only, and only when the list has no `*`.
+    fn check_distinct_order(&self, sel: &Select, item: &Expr, out: &[Col]) -> AResult<()> {
+        let ExprKind::Column(parts) = &item.kind else {
+            return Ok(());
+        };
+        if parts.len() == 1 && out.iter().any(|c| c.name == parts[0]) {
+            return Ok(());
+        }
+        let Ok(wanted) = self.resolve_column(parts, item.offset) else {
+            return Ok(());
+        };
+        let Some(var) = wanted.var else {
+            return Ok(());
+        };
+        let mut listed = false;
+        for t in &sel.targets {
+            match t {
+                Target::Star { .. } => return Ok(()),
+                Target::Expr { expr, .. } => {
+                    if let ExprKind::Column(p) = &expr.kind
+                        && let Ok(info) = self.resolve_column(p, expr.offset)
+                        && info.var == Some(var)
+                        && info.name == wanted.name
+                    {
+                        listed = true;
+                    }
+                }
+            }
+        }
+        if listed {
+            Ok(())
+        } else {
+            err(
+                item.leftmost(),
+                "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+            )
+        }
     }
 
     /// ORDER BY / GROUP BY / DISTINCT ON items: output column names and positions first.
@@ -1550,6 +1593,7 @@ impl<'s> Analyzer<'s> {
             return Ok(Vec::new());
         }
         let sel = Select {
+            distinct: false,
             distinct_on: Vec::new(),
             targets: targets.to_vec(),
             from: Vec::new(),

@@ -75,6 +75,8 @@ pub(crate) enum GroupItem {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Select {
+    /// `SELECT DISTINCT` (without `ON`).
+    pub distinct: bool,
     pub distinct_on: Vec<Expr>,
     pub targets: Vec<Target>,
     pub from: Vec<FromItem>,

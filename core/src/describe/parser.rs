@@ -486,6 +486,7 @@ impl Parser {
             self.bump();
             let name = self.obj_name()?;
             return Ok(SetExpr::Select(Box::new(Select {
+                distinct: false,
                 distinct_on: Vec::new(),
                 targets: vec![Target::Star {
                     qualifier: None,
@@ -521,11 +522,14 @@ impl Parser {
         let offset = self.offset();
         self.expect_kw("select")?;
         let mut distinct_on = Vec::new();
+        let mut distinct = false;
         if self.eat_kw("distinct") {
             if self.eat_kw("on") {
                 self.expect_op("(")?;
                 distinct_on = self.expr_list()?;
                 self.expect_op(")")?;
+            } else {
+                distinct = true;
             }
         } else {
             self.eat_kw("all");
@@ -536,6 +540,7 @@ impl Parser {
             self.target_list()?
         };
         let mut sel = Select {
+            distinct,
             distinct_on,
             targets,
             from: Vec::new(),
