@@ -190,6 +190,16 @@ const CASES: &[(&str, Option<&str>)] = &[
         "SELECT DISTINCT u.id FROM users u ORDER BY u.name",
         Some("for SELECT DISTINCT, ORDER BY expressions must appear in select list"),
     ),
+    (
+        "SELECT u.id FROM users u JOIN posts p ON p.user_id = u.id FOR UPDATE OF u",
+        None,
+    ),
+    ("SELECT id FROM users FOR SHARE OF users SKIP LOCKED", None),
+    ("SELECT id FROM users FOR NO KEY UPDATE", None),
+    (
+        "SELECT id FROM users u FOR KEY SHARE OF users",
+        Some("relation \"users\" in FOR KEY SHARE clause not found in FROM clause"),
+    ),
 ];
 
 /// Rejections the analyser does not detect yet (assignment casts in INSERT/UPDATE, the input
@@ -197,7 +207,6 @@ const CASES: &[(&str, Option<&str>)] = &[
 const KNOWN_GAPS: &[&str] = &[
     "SELECT id FROM users WHERE created_at > 'notadate'",
     "SELECT id::uuid FROM users",
-    "SELECT id FROM users FOR UPDATE OF nope",
 ];
 
 #[test]

@@ -801,6 +801,7 @@ impl<'s> Analyzer<'s> {
                     order_by: order_by.to_vec(),
                     limit: None,
                     offset: None,
+                    locking: Vec::new(),
                 };
                 let cols = self.select(sel, hint, order_by, &empty);
                 self.pop();
@@ -1018,6 +1019,7 @@ impl<'s> Analyzer<'s> {
         for item in &sel.from {
             self.add_from_item(item)?;
         }
+        self.check_locking(q)?;
         if let Some(w) = &sel.where_ {
             self.boolean_arg(w, "WHERE")?;
         }
@@ -1182,6 +1184,25 @@ impl<'s> Analyzer<'s> {
         self.top().group.recording = false;
         self.limit_offset(q)?;
         Ok(out)
+    }
+
+    /// `FOR UPDATE OF name`: each (unqualified) name must be a FROM item of this query.
+    fn check_locking(&self, q: &Query) -> AResult<()> {
+        let top = self.levels.len() - 1;
+        for (clause, names) in &q.locking {
+            for (name, offset) in names {
+                let [name] = name.as_slice() else {
+                    continue;
+                };
+                if !self.levels[top].entries.iter().any(|e| &e.name == name) {
+                    return err(
+                        *offset,
+                        format!("relation \"{name}\" in {clause} clause not found in FROM clause"),
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `SELECT DISTINCT … ORDER BY col`: the column must be in the select list. Judged for
@@ -1609,6 +1630,7 @@ impl<'s> Analyzer<'s> {
             order_by: Vec::new(),
             limit: None,
             offset: None,
+            locking: Vec::new(),
         };
         // the target relation is the level's first entry: RETURNING * shows only it
         let lv = self.levels.len() - 1;

@@ -9,7 +9,7 @@ pub(crate) type ObjName = Vec<String>;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Stmt {
-    Query(Query),
+    Query(Box<Query>),
     Insert(Box<Insert>),
     Update(Box<Update>),
     Delete(Box<Delete>),
@@ -39,6 +39,9 @@ pub(crate) struct Query {
     pub order_by: Vec<OrderItem>,
     pub limit: Option<Expr>,
     pub offset: Option<Expr>,
+    /// `FOR UPDATE | NO KEY UPDATE | SHARE | KEY SHARE OF name, …`: the clause as the server
+    /// names it, and each relation named with its position.
+    pub locking: Vec<(&'static str, Vec<(ObjName, usize)>)>,
 }
 
 #[derive(Debug, Clone)]

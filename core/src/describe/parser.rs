@@ -276,10 +276,12 @@ impl Parser {
             Tok::Word(w) if w == "update" => self.update(with).map(|u| Stmt::Update(Box::new(u))),
             Tok::Word(w) if w == "delete" => self.delete(with).map(|d| Stmt::Delete(Box::new(d))),
             Tok::Word(w) if w == "merge" => self.merge(with).map(|m| Stmt::Merge(Box::new(m))),
-            Tok::Word(w) if w == "select" || w == "values" || w == "table" => {
-                self.query_after_with(with).map(Stmt::Query)
-            }
-            Tok::Op(o) if o == "(" => self.query_after_with(with).map(Stmt::Query),
+            Tok::Word(w) if w == "select" || w == "values" || w == "table" => self
+                .query_after_with(with)
+                .map(|q| Stmt::Query(Box::new(q))),
+            Tok::Op(o) if o == "(" => self
+                .query_after_with(with)
+                .map(|q| Stmt::Query(Box::new(q))),
             _ if with.is_some() => Err(self.unexpected()),
             _ => {
                 // Utility statement: skip to the end.
@@ -347,6 +349,7 @@ impl Parser {
             order_by: Vec::new(),
             limit: None,
             offset: None,
+            locking: Vec::new(),
         };
         self.query_tail(&mut q)?;
         Ok(q)
@@ -386,20 +389,30 @@ impl Parser {
             } else if self.is_kw("for") {
                 // FOR UPDATE / SHARE [OF ...] [NOWAIT | SKIP LOCKED]
                 self.bump();
-                if self.eat_kw("no") {
+                let clause = if self.eat_kw("no") {
                     self.expect_kw("key")?;
                     self.expect_kw("update")?;
-                } else if self.eat_kw("key") || !self.eat_kw("update") {
+                    "FOR NO KEY UPDATE"
+                } else if self.eat_kw("key") {
                     self.expect_kw("share")?;
-                }
+                    "FOR KEY SHARE"
+                } else if self.eat_kw("update") {
+                    "FOR UPDATE"
+                } else {
+                    self.expect_kw("share")?;
+                    "FOR SHARE"
+                };
+                let mut names = Vec::new();
                 if self.eat_kw("of") {
                     loop {
-                        self.obj_name()?;
+                        let offset = self.offset();
+                        names.push((self.obj_name()?, offset));
                         if !self.eat_op(",") {
                             break;
                         }
                     }
                 }
+                q.locking.push((clause, names));
                 if !self.eat_kw("nowait") && self.eat_kw("skip") {
                     self.expect_kw("locked")?;
                 }
