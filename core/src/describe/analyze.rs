@@ -90,6 +90,9 @@ struct GroupCheck {
     /// Column references outside aggregates: entry, column, the reference's qualifier (the
     /// entry's name), offset.
     refs: Vec<(usize, String, String, usize)>,
+    /// References to outer queries' columns seen so far (an aggregate over them belongs to
+    /// the outer query, which this check leaves alone).
+    outer_refs: usize,
 }
 
 /// A typed expression.
@@ -699,10 +702,12 @@ impl<'s> Analyzer<'s> {
     // ------------------------------------------------------------------ statements
 
     pub(crate) fn statement(&mut self, stmt: &Stmt) -> AResult<Vec<Col>> {
+        // a literal error wins only over success: the server's order of analysis differs from
+        // ours (its target list comes before WHERE), so a hard error found is reported as is
         let result = self.statement_kind(stmt);
-        match self.bad_literal.take() {
-            Some(e) => Err(e),
-            None => result,
+        match (result, self.bad_literal.take()) {
+            (Ok(_), Some(e)) => Err(e),
+            (result, _) => result,
         }
     }
 
@@ -905,10 +910,18 @@ impl<'s> Analyzer<'s> {
     /// Errors for column references outside aggregates that are neither grouped nor
     /// functionally dependent on a grouped primary key.
     fn check_grouping(&self, sel: &Select, group: &GroupCheck) -> AResult<()> {
+        let top = self.levels.len() - 1;
+        // columns merged by USING / NATURAL stand for their tables' columns: not modelled
+        if self.levels[top]
+            .entries
+            .iter()
+            .any(|e| !e.hidden.is_empty())
+        {
+            return Ok(());
+        }
         let Some(grouped) = self.grouped_columns(sel) else {
             return Ok(());
         };
-        let top = self.levels.len() - 1;
         for (entry, column, qualifier, offset) in &group.refs {
             if grouped.iter().any(|(e, c)| e == entry && c == column) {
                 continue;
@@ -965,6 +978,7 @@ impl<'s> Analyzer<'s> {
                 GroupItem::Sets(_) => return None,
             };
             let column = match &e.kind {
+                ExprKind::Lit(Literal::Int(_)) if !exact_targets(sel) => return None,
                 ExprKind::Lit(Literal::Int(n)) => {
                     let i = n.parse::<usize>().ok()?.checked_sub(1)?;
                     match sel.targets.get(i)? {
@@ -1152,17 +1166,20 @@ impl<'s> Analyzer<'s> {
             });
         }
         self.top().group.recording = false;
+        // positions are judged only when each target is one output column
+        let exact = exact_targets(sel);
+        let positional = |clause: &'static str| exact.then_some(clause);
         for e in &sel.distinct_on {
-            self.order_expr(e, &out, Some("DISTINCT ON"))?;
+            self.order_expr(e, &out, positional("DISTINCT ON"))?;
         }
         for g in &sel.group_by {
             match g {
                 GroupItem::Expr(e) => {
-                    self.order_expr(e, &out, Some("GROUP BY"))?;
+                    self.order_expr(e, &out, positional("GROUP BY"))?;
                 }
                 GroupItem::Sets(es) => {
                     for e in es {
-                        self.order_expr(e, &out, Some("GROUP BY"))?;
+                        self.order_expr(e, &out, positional("GROUP BY"))?;
                     }
                 }
                 GroupItem::Empty => {}
@@ -1176,7 +1193,7 @@ impl<'s> Analyzer<'s> {
             self.boolean_arg(h, "HAVING")?;
         }
         for o in order_by {
-            self.order_expr(&o.expr, &out, Some("ORDER BY"))?;
+            self.order_expr(&o.expr, &out, positional("ORDER BY"))?;
             if sel.distinct {
                 self.check_distinct_order(sel, &o.expr, &out)?;
             }
@@ -1853,7 +1870,9 @@ impl<'s> Analyzer<'s> {
         let entry = self.target_entry(&m.table, &m.alias, m.table_offset)?;
         self.top().entries.push(entry.clone());
         self.add_from_item(&m.source)?;
-        self.boolean_arg(&m.on, "JOIN/ON")?;
+        // PostgreSQL 15 does not coerce MERGE's join condition to boolean at parse analysis
+        let mut on = self.expr(&m.on)?;
+        self.coerce(&mut on, &SqlType::base("bool"));
         for w in &m.whens {
             if let Some(c) = &w.condition {
                 self.boolean_arg(c, "WHEN")?;
@@ -2191,9 +2210,15 @@ impl<'s> Analyzer<'s> {
             ExprKind::FieldStar(inner) => self.expr(inner),
             ExprKind::Index { expr, slice, index } => {
                 let base = self.expr(expr)?;
+                // array subscripts are integers; jsonb takes a text key or an integer
+                let key = if matches!(self.reduce(&base.ty), SqlType::Array(_)) {
+                    "int4"
+                } else {
+                    "text"
+                };
                 for i in index {
                     let mut ii = self.expr(i)?;
-                    self.coerce(&mut ii, &SqlType::base("int4"));
+                    self.coerce(&mut ii, &SqlType::base(key));
                 }
                 let ty = match self.reduce(&base.ty) {
                     SqlType::Array(e) if !slice => *e,
@@ -2626,28 +2651,36 @@ impl<'s> Analyzer<'s> {
         if user {
             group.unsure = true;
         }
-        if let Some(clause) = group.forbidden {
-            if f.over {
-                return err(o, format!("window functions are not allowed in {clause}"));
-            }
-            if aggregate {
-                return err(
-                    o,
-                    format!("aggregate functions are not allowed in {clause}"),
-                );
-            }
+        if let Some(clause) = group.forbidden
+            && f.over
+        {
+            return err(o, format!("window functions are not allowed in {clause}"));
         }
         if !aggregate || f.over {
             return self.call(f, o);
         }
-        if group.agg_depth > 0 {
+        let (forbidden, nested, outer_before) =
+            (group.forbidden, group.agg_depth > 0, group.outer_refs);
+        group.agg_depth += 1;
+        let result = self.call(f, o);
+        let group = &mut self.top().group;
+        group.agg_depth -= 1;
+        let result = result?;
+        if group.outer_refs > outer_before {
+            // over an outer query's columns: the aggregate is the outer query's
+            return Ok(result);
+        }
+        if let Some(clause) = forbidden {
+            return err(
+                o,
+                format!("aggregate functions are not allowed in {clause}"),
+            );
+        }
+        if nested {
             return err(o, "aggregate function calls cannot be nested");
         }
         group.has_agg = true;
-        group.agg_depth += 1;
-        let result = self.call(f, o);
-        self.top().group.agg_depth -= 1;
-        result
+        Ok(result)
     }
 
     /// Records a column reference of the current level outside aggregates, for the grouping
@@ -2661,6 +2694,7 @@ impl<'s> Analyzer<'s> {
             return;
         };
         if level != top {
+            self.levels[top].group.outer_refs += 1;
             return;
         }
         let qualifier = self.levels[top].entries[entry].name.clone();
@@ -2839,6 +2873,15 @@ impl<'s> Analyzer<'s> {
         };
         Ok(Info::new(chosen.ret, nullable).named(&name))
     }
+}
+
+/// Whether each select-list item is exactly one output column (no `*`, no `(x).*`), so
+/// positions in ORDER BY / GROUP BY / DISTINCT ON can be judged.
+fn exact_targets(sel: &Select) -> bool {
+    sel.targets.iter().all(|t| match t {
+        Target::Expr { expr, .. } => !matches!(expr.kind, ExprKind::FieldStar(_)),
+        Target::Star { .. } => false,
+    })
 }
 
 /// Set-returning built-ins whose output columns are named by OUT parameters.

@@ -108,7 +108,12 @@ impl Schema {
                     name: r.name.clone(),
                     kind,
                     columns,
-                    primary_key: Some(r.primary_key().map(<[String]>::to_vec).unwrap_or_default()),
+                    // a partition has its parent's key, which the catalog does not copy
+                    primary_key: if r.parents.is_empty() {
+                        Some(r.primary_key().map(<[String]>::to_vec).unwrap_or_default())
+                    } else {
+                        None
+                    },
                 },
             );
         }

@@ -109,11 +109,11 @@ impl<'a> Token<'a> {
             let body = t[tag_end..].strip_suffix(tag).unwrap_or(&t[tag_end..]);
             return Some(body.to_string());
         }
-        let (escape, body) = match t.as_bytes().first() {
-            Some(b'E' | b'e') => (true, &t[1..]),
-            Some(b'N' | b'n' | b'B' | b'b' | b'X' | b'x') => (false, &t[1..]),
-            Some(b'U' | b'u') => (false, t.get(2..).unwrap_or("")),
-            _ => (false, t),
+        let (escape, unicode, body) = match t.as_bytes().first() {
+            Some(b'E' | b'e') => (true, false, &t[1..]),
+            Some(b'N' | b'n' | b'B' | b'b' | b'X' | b'x') => (false, false, &t[1..]),
+            Some(b'U' | b'u') => (false, true, t.get(2..).unwrap_or("")),
+            _ => (false, false, t),
         };
         let body = body.strip_prefix('\'').unwrap_or(body);
         let body = body.strip_suffix('\'').unwrap_or(body);
@@ -125,11 +125,45 @@ impl<'a> Token<'a> {
                 out.push('\'');
             } else if escape && c == '\\' {
                 match chars.next() {
+                    Some('b') => out.push('\u{8}'),
+                    Some('f') => out.push('\u{c}'),
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
                     Some('r') => out.push('\r'),
+                    Some(d @ '0'..='7') => {
+                        let mut v = d.to_digit(8).unwrap_or(0);
+                        for _ in 0..2 {
+                            match chars.peek().and_then(|c| c.to_digit(8)) {
+                                Some(n) => {
+                                    v = v * 8 + n;
+                                    chars.next();
+                                }
+                                None => break,
+                            }
+                        }
+                        out.extend(char::from_u32(v & 0xff));
+                    }
+                    Some('x') => match take_hex(&mut chars, 2) {
+                        Some(v) => out.extend(char::from_u32(v)),
+                        None => out.push('x'),
+                    },
+                    Some('u') => out.extend(take_hex(&mut chars, 4).and_then(char::from_u32)),
+                    Some('U') => out.extend(take_hex(&mut chars, 8).and_then(char::from_u32)),
                     Some(other) => out.push(other),
                     None => {}
+                }
+            } else if unicode && c == '\\' {
+                // U&'…' with the default escape: \\, \XXXX, \+XXXXXX
+                match chars.peek() {
+                    Some('\\') => {
+                        chars.next();
+                        out.push('\\');
+                    }
+                    Some('+') => {
+                        chars.next();
+                        out.extend(take_hex(&mut chars, 6).and_then(char::from_u32));
+                    }
+                    _ => out.extend(take_hex(&mut chars, 4).and_then(char::from_u32)),
                 }
             } else {
                 out.push(c);
@@ -489,4 +523,19 @@ pub fn split_statements(sql: &str) -> Vec<TokenStatement<'_>> {
         });
     }
     out
+}
+
+/// Up to `max` hex digits from `chars` (at least one), as a number.
+fn take_hex(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, max: usize) -> Option<u32> {
+    let mut v = None;
+    for _ in 0..max {
+        match chars.peek().and_then(|c| c.to_digit(16)) {
+            Some(d) => {
+                v = Some(v.unwrap_or(0) * 16 + d);
+                chars.next();
+            }
+            None => break,
+        }
+    }
+    v
 }
