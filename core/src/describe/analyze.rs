@@ -298,10 +298,7 @@ impl<'s> Analyzer<'s> {
                 ),
                 _ => true,
             },
-            SqlType::User { schema, name } => matches!(
-                self.schema.types.get(&(schema.clone(), name.clone())),
-                Some(UserType::Enum(_))
-            ),
+            SqlType::User { .. } => self.is_enum(ty),
             SqlType::Array(_) => false,
         };
         let allowed = f == t
@@ -981,10 +978,11 @@ impl<'s> Analyzer<'s> {
                 ExprKind::Lit(Literal::Int(_)) if !exact_targets(sel) => return None,
                 ExprKind::Lit(Literal::Int(n)) => {
                     let i = n.parse::<usize>().ok()?.checked_sub(1)?;
-                    match sel.targets.get(i)? {
-                        Target::Expr { expr, .. } => expr,
-                        Target::Star { .. } => return None,
-                    }
+                    // exact targets: every one is an expression
+                    let Target::Expr { expr, .. } = sel.targets.get(i)? else {
+                        return None;
+                    };
+                    expr
                 }
                 ExprKind::Column(_) => e,
                 _ => return None,
@@ -2640,11 +2638,9 @@ impl<'s> Analyzer<'s> {
         } else {
             None
         };
-        let user = self
-            .schema
-            .functions
-            .keys()
-            .any(|(schema, n)| n == name && (f.name.len() == 1 || f.name[0] == *schema));
+        // resolved as the call itself resolves user functions (keyed lookups, search path)
+        let qualifier = f.name.len().checked_sub(2).map(|i| f.name[i].as_str());
+        let user = !self.user_functions(qualifier, name).is_empty();
         let aggregate =
             !user && builtin.is_some_and(|c| !c.is_empty() && c.iter().all(|b| b.aggregate));
         let group = &mut self.top().group;
