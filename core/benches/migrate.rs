@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("synthetic_1000_in_memory", |b| {
         b.iter(|| {
             let set = load_from_files("migrations", &options, &files).expect("loads");
-            assert_eq!(set.0.migrations.len(), 1000);
+            assert_eq!(set.set.migrations.len(), 1000);
             std::hint::black_box(set);
         })
     });

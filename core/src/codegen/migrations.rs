@@ -73,6 +73,8 @@ pub fn expand(loaded: &Loaded) -> Result<TokenStream, MigrateError> {
             }
         });
     }
+    let down_only = down_only_items(loaded, &path_literal)?;
+    let warnings = warning_items(loaded);
     let lock = match &loaded.lock_file {
         Some(path) => {
             let path = path_literal(path)?;
@@ -85,13 +87,60 @@ pub fn expand(loaded: &Loaded) -> Result<TokenStream, MigrateError> {
     Ok(quote! {
         {
             #lock
+            #warnings
             const MIGRATIONS: &[::chatbi_db::core::migrate::Migration] = &[#(#items),*];
-            ::chatbi_db::Migrator::new(::chatbi_db::core::migrate::MigrationSet::from_static(
+            const DOWN_ONLY: &[::chatbi_db::core::migrate::DownOnly] = &[#(#down_only),*];
+            ::chatbi_db::Migrator::new(::chatbi_db::core::migrate::MigrationSet::from_static_parts(
                 ::chatbi_db::core::migrate::Layout::#layout,
                 MIGRATIONS,
+                DOWN_ONLY,
             ))
         }
     })
+}
+
+/// The down-only migrations (a `.down.sql` without its `.up.sql`), each over `include_str!`.
+fn down_only_items(
+    loaded: &Loaded,
+    path_literal: &dyn Fn(&Path) -> Result<Literal, MigrateError>,
+) -> Result<Vec<TokenStream>, MigrateError> {
+    let mut items = Vec::with_capacity(loaded.set.down_only.len());
+    for d in loaded.set.down_only.iter() {
+        let version = Literal::i64_suffixed(d.version);
+        let description = Literal::string(&d.description);
+        let path = path_literal(&loaded.dir.join(&*d.file))?;
+        let file = Literal::string(&d.file);
+        items.push(quote! {
+            ::chatbi_db::core::migrate::DownOnly {
+                version: #version,
+                description: ::std::borrow::Cow::Borrowed(#description),
+                sql: ::std::borrow::Cow::Borrowed(::core::include_str!(#path)),
+                file: ::std::borrow::Cow::Borrowed(#file),
+            }
+        });
+    }
+    Ok(items)
+}
+
+/// The loader's warnings as compile-time warnings: stable Rust has no warning a macro
+/// can emit, so each becomes the use of a deprecated item whose note is the warning
+/// (`warning: use of deprecated unit struct …: migrations/3.sql: warning: not loaded: …`).
+fn warning_items(loaded: &Loaded) -> TokenStream {
+    let notes = loaded
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .chain(loaded.down_warnings.iter().map(ToString::to_string))
+        .map(|text| Literal::string(&text));
+    quote! {
+        #(
+            const _: () = {
+                #[deprecated(note = #notes)]
+                struct MigrationWarning;
+                let _ = MigrationWarning;
+            };
+        )*
+    }
 }
 
 #[cfg(test)]
@@ -111,12 +160,13 @@ mod tests {
                 bytes: b"drop table t;\n".to_vec(),
             },
         ];
-        let (set, _) = load_from_files("migrations", &LoadOptions::default(), &files).unwrap();
+        let files = load_from_files("migrations", &LoadOptions::default(), &files).unwrap();
         let loaded = Loaded {
-            set,
+            set: files.set,
             dir: "/abs/migrations".into(),
             lock_file: Some("/abs/migrations/migrations.lock".into()),
             down_warnings: Vec::new(),
+            warnings: files.warnings,
         };
         let tokens = expand(&loaded).unwrap().to_string();
         assert!(
@@ -134,5 +184,40 @@ mod tests {
             "{tokens}"
         );
         assert!(tokens.contains("Layout :: Sqlx"));
+        assert!(!tokens.contains("deprecated"), "no warnings: {tokens}");
+    }
+
+    #[test]
+    fn expansion_carries_down_only_files_and_warnings() {
+        let files = vec![
+            SourceFile {
+                path: "0001_init.sql".into(),
+                bytes: b"create table t (id int);\n".to_vec(),
+            },
+            SourceFile {
+                path: "0002_gone.down.sql".into(),
+                bytes: b"drop table t;\n".to_vec(),
+            },
+            SourceFile {
+                path: "3.sql".into(),
+                bytes: b"select 1;\n".to_vec(),
+            },
+        ];
+        let files = load_from_files("migrations", &LoadOptions::default(), &files).unwrap();
+        let loaded = Loaded {
+            set: files.set,
+            dir: "/abs/migrations".into(),
+            lock_file: None,
+            down_warnings: Vec::new(),
+            warnings: files.warnings,
+        };
+        let tokens = expand(&loaded).unwrap().to_string();
+        assert!(
+            tokens.contains(r#"include_str ! ("/abs/migrations/0002_gone.down.sql")"#),
+            "{tokens}"
+        );
+        assert!(tokens.contains("version : 2i64"), "{tokens}");
+        assert!(tokens.contains("# [deprecated (note = \"migrations/3.sql: warning: not loaded"));
+        assert!(tokens.contains("migrations/0002_gone.down.sql: warning: loaded as a down-only"));
     }
 }

@@ -113,6 +113,18 @@ pub enum MigrateErrorKind {
         /// The first invalid byte.
         byte: u8,
     },
+    /// The file starts with a UTF-8 byte order mark: PostgreSQL's scanner reads it as part
+    /// of the first word and refuses the statement (`psql -c` of the file's text:
+    /// `ERROR:  syntax error at or near "\u{feff}create"`, LINE 1 at the first character).
+    #[error(
+        "syntax error at or near \"{near}\": the file starts with a UTF-8 byte order mark \
+         (BOM, bytes EF BB BF), which PostgreSQL does not skip; save the file as UTF-8 \
+         without BOM"
+    )]
+    ByteOrderMark {
+        /// The token PostgreSQL names: the mark and the identifier characters after it.
+        near: String,
+    },
     /// The SQL does not parse.
     #[error("syntax error{near}: {message}")]
     Syntax {

@@ -83,6 +83,7 @@ pub fn has_crlf(sql: &str) -> bool {
 ///         up_file: "0001_init.sql".into(),
 ///         down_file: None,
 ///     }]),
+///     down_only: Cow::Borrowed(&[]),
 /// };
 /// let text = lock::render(&set);
 /// let parsed = lock::parse(&text).unwrap();
@@ -330,6 +331,7 @@ mod tests {
                     })
                     .collect(),
             ),
+            down_only: Cow::Borrowed(&[]),
         }
     }
 

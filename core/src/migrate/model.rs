@@ -35,6 +35,20 @@ pub struct Migration {
     pub down_file: Option<Cow<'static, str>>,
 }
 
+/// A `.down.sql` without its `.up.sql`: sqlx loads it as a migration of its own kind,
+/// which `upgrade` never runs; its version counts as a version of the set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownOnly {
+    /// Version.
+    pub version: i64,
+    /// Description (underscores become spaces, as in sqlx).
+    pub description: Cow<'static, str>,
+    /// The down SQL, exactly as in the file.
+    pub sql: Cow<'static, str>,
+    /// Path of the file, relative to the migration directory.
+    pub file: Cow<'static, str>,
+}
+
 /// An ordered migration set (ascending version, no duplicates).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationSet {
@@ -42,15 +56,34 @@ pub struct MigrationSet {
     pub layout: Layout,
     /// Migrations in ascending version order.
     pub migrations: Cow<'static, [Migration]>,
+    /// Down files without an up file, ascending (sqlx sets only; never applied).
+    pub down_only: Cow<'static, [DownOnly]>,
 }
 
 impl MigrationSet {
     /// A set over `'static` data, as `embed_migrations!` emits it.
     pub const fn from_static(layout: Layout, migrations: &'static [Migration]) -> Self {
+        MigrationSet::from_static_parts(layout, migrations, &[])
+    }
+
+    /// A set over `'static` data with down-only migrations.
+    pub const fn from_static_parts(
+        layout: Layout,
+        migrations: &'static [Migration],
+        down_only: &'static [DownOnly],
+    ) -> Self {
         MigrationSet {
             layout,
             migrations: Cow::Borrowed(migrations),
+            down_only: Cow::Borrowed(down_only),
         }
+    }
+
+    /// `true` when `version` is a version of the set: a migration's, or a down-only
+    /// file's (sqlx counts both when it checks the applied history).
+    pub fn knows_version(&self, version: i64) -> bool {
+        self.migrations.iter().any(|m| m.version == version)
+            || self.down_only.iter().any(|d| d.version == version)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::error::MigrateErrorKind;
 use super::model::Layout;
+use super::warning::LoadWarningKind;
 
 /// The role of a file inside a migration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +39,16 @@ pub(crate) enum Naming {
     Migration(Named),
     /// Not a migration (README.md, a seed script without a version): ignored.
     Ignored,
+    /// Looks like a migration, but the layout's tool does not load it: left out, with a
+    /// warning (an error in a strict load when the warning says so).
+    Skipped(LoadWarningKind),
     /// Looks like a migration but does not follow the layout.
     Bad(MigrateErrorKind),
 }
 
-const SQLX_EXPECTED: &str =
+pub(crate) const SQLX_EXPECTED: &str =
     "`<version>_<description>.sql` (or `.up.sql` / `.down.sql`), version in digits";
-const DIESEL_EXPECTED: &str = "a directory `<version>_<name>` with `up.sql`, version in digits and dashes (`2017-09-26-200549_name`)";
+pub(crate) const DIESEL_EXPECTED: &str = "a directory `<version>_<name>` with `up.sql`, version in digits and dashes (`2017-09-26-200549_name`)";
 const REFINERY_EXPECTED: &str = "`V<version>__<name>.sql`, version in digits";
 
 fn parse_version(digits: &str) -> Result<i64, MigrateErrorKind> {
@@ -62,34 +66,45 @@ pub(crate) fn name(layout: Layout, path: &str) -> Naming {
     }
 }
 
-/// sqlx 0.9: `<version>_<description>.sql`; the description is the rest with the
-/// suffix (`.sql`, `.up.sql`, `.down.sql`) trimmed and `_` turned into spaces.
+/// `true` when a file or directory name starts like a version (a digit, or a sign and a
+/// digit, as sqlx's `i64` parse accepts).
+pub(crate) fn starts_like_version(name: &str) -> bool {
+    let digits = name.strip_prefix(['+', '-']).unwrap_or(name);
+    digits.as_bytes().first().is_some_and(u8::is_ascii_digit)
+}
+
+/// sqlx 0.9 (`resolve_blocking`): a file at the top of the directory whose name splits
+/// at its first `_` into a prefix and a rest ending in `.sql`; the prefix is parsed as an
+/// `i64` (so `-5` and `+5` are versions; anything else makes sqlx refuse the directory);
+/// the description is the rest with the suffix (`.up.sql`, `.down.sql`, `.sql`) trimmed
+/// repeatedly and `_` turned into spaces. Other names are ignored, as by sqlx, with a
+/// warning when they start like a version.
 fn sqlx(path: &str) -> Naming {
     if path.contains('/') || !path.ends_with(".sql") {
         return Naming::Ignored;
     }
-    let starts_with_digit = path.as_bytes().first().is_some_and(u8::is_ascii_digit);
-    let Some((version, rest)) = path.split_once('_') else {
-        return if starts_with_digit {
-            Naming::Bad(MigrateErrorKind::UnparseableName {
-                expected: SQLX_EXPECTED,
-            })
+    let Some((prefix, rest)) = path.split_once('_') else {
+        return if starts_like_version(path) {
+            Naming::Skipped(LoadWarningKind::SqlxIgnoresName)
         } else {
             Naming::Ignored
         };
     };
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
-        return if starts_with_digit {
-            Naming::Bad(MigrateErrorKind::UnparseableName {
-                expected: SQLX_EXPECTED,
-            })
-        } else {
-            Naming::Ignored
-        };
-    }
-    let version = match parse_version(version) {
+    let version = match prefix.parse::<i64>() {
         Ok(v) => v,
-        Err(e) => return Naming::Bad(e),
+        Err(_) if !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit()) => {
+            return Naming::Bad(MigrateErrorKind::VersionOutOfRange(prefix.to_string()));
+        }
+        Err(_) if prefix.as_bytes().first().is_some_and(u8::is_ascii_digit) => {
+            return Naming::Bad(MigrateErrorKind::UnparseableName {
+                expected: SQLX_EXPECTED,
+            });
+        }
+        Err(_) => {
+            return Naming::Skipped(LoadWarningKind::SqlxRefusesName {
+                prefix: prefix.to_string(),
+            });
+        }
     };
     let (role, suffix) = if rest.ends_with(".up.sql") {
         (Role::Up, ".up.sql")
@@ -108,34 +123,36 @@ fn sqlx(path: &str) -> Naming {
     })
 }
 
-/// diesel: `<version>_<name>/up.sql`, `down.sql`, `metadata.toml`; the version is the
-/// part before the first `_` with its dashes dropped (`2017-09-26-200549-0000` →
-/// `201709262005490000`), as diesel records it.
+/// diesel: every folder at the top of the directory holding `up.sql` is a migration
+/// (`up.sql`, `down.sql`, `metadata.toml`); its version is the part of the folder name
+/// before the first `_` with its dashes dropped (`2017-09-26-200549-0000` →
+/// `201709262005490000`), as diesel records it. Files beside the folders are ignored by
+/// diesel; a sqlx migration among them gets a warning.
 fn diesel(path: &str) -> Naming {
     let Some((dir, file)) = path.split_once('/') else {
-        return Naming::Ignored;
+        return match sqlx(path) {
+            Naming::Migration(_) => Naming::Skipped(LoadWarningKind::FileBesideDieselFolders),
+            _ => Naming::Ignored,
+        };
     };
-    if file.contains('/') {
-        return Naming::Ignored;
-    }
-    if !dir.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return Naming::Ignored;
-    }
     let role = match file {
         "up.sql" => Role::Up,
         "down.sql" => Role::Down,
         "metadata.toml" => Role::Metadata,
         _ => return Naming::Ignored,
     };
-    let Some((version, rest)) = dir.split_once('_') else {
-        return Naming::Bad(MigrateErrorKind::UnparseableName {
-            expected: DIESEL_EXPECTED,
-        });
-    };
-    if !version.bytes().all(|b| b.is_ascii_digit() || b == b'-') || version.ends_with('-') {
-        return Naming::Bad(MigrateErrorKind::UnparseableName {
-            expected: DIESEL_EXPECTED,
-        });
+    let (version, rest) = dir.split_once('_').unwrap_or((dir, ""));
+    let numeric = !version.is_empty()
+        && version.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && version.as_bytes()[0].is_ascii_digit()
+        && !version.ends_with('-');
+    if !numeric {
+        // diesel would run it (its versions are strings); we cannot record it.
+        return if role == Role::Up {
+            Naming::Skipped(LoadWarningKind::DieselVersionNotNumeric)
+        } else {
+            Naming::Ignored
+        };
     }
     let digits: String = version.chars().filter(|c| *c != '-').collect();
     let version = match parse_version(&digits) {
@@ -191,22 +208,29 @@ fn refinery(path: &str) -> Naming {
     })
 }
 
-/// Guesses the layout from the file paths (relative, `/`-separated): diesel when a
-/// versioned directory holds `up.sql`, refinery when a file is named `V<n>__…`,
-/// sqlx otherwise.
+/// Guesses the layout from the file paths (relative, `/`-separated): diesel when
+/// versioned folders holding `up.sql` are at least as many as sqlx migration files (the
+/// minority is then named in warnings), refinery when a file is named `V<n>__…`, sqlx
+/// otherwise.
 pub(crate) fn detect<'a>(paths: impl IntoIterator<Item = &'a str>) -> Layout {
+    let (mut diesel_folders, mut sqlx_files) = (0usize, 0usize);
     let mut refinery_seen = false;
     for path in paths {
         if let Some((dir, "up.sql")) = path.split_once('/')
             && dir.as_bytes().first().is_some_and(u8::is_ascii_digit)
         {
-            return Layout::Diesel;
+            diesel_folders += 1;
+        }
+        if matches!(sqlx(path), Naming::Migration(_)) {
+            sqlx_files += 1;
         }
         if matches!(refinery(path), Naming::Migration(_)) {
             refinery_seen = true;
         }
     }
-    if refinery_seen {
+    if diesel_folders > 0 && diesel_folders >= sqlx_files {
+        Layout::Diesel
+    } else if refinery_seen && sqlx_files == 0 {
         Layout::Refinery
     } else {
         Layout::Sqlx
@@ -236,9 +260,27 @@ mod tests {
         assert_eq!(n.role, Role::Simple);
         assert_eq!(named(Layout::Sqlx, "1_.sql").description, "");
         assert_eq!(name(Layout::Sqlx, "README.md"), Naming::Ignored);
-        assert_eq!(name(Layout::Sqlx, "data_oauth_github.sql"), Naming::Ignored);
-        assert!(matches!(name(Layout::Sqlx, "0003-add.sql"), Naming::Bad(_)));
-        assert!(matches!(name(Layout::Sqlx, "3.sql"), Naming::Bad(_)));
+        assert_eq!(name(Layout::Sqlx, "seed.sql"), Naming::Ignored);
+        assert_eq!(
+            name(Layout::Sqlx, "data_oauth_github.sql"),
+            Naming::Skipped(LoadWarningKind::SqlxRefusesName {
+                prefix: "data".into()
+            })
+        );
+        assert_eq!(
+            name(Layout::Sqlx, "0003-add.sql"),
+            Naming::Skipped(LoadWarningKind::SqlxIgnoresName)
+        );
+        assert_eq!(
+            name(Layout::Sqlx, "3.sql"),
+            Naming::Skipped(LoadWarningKind::SqlxIgnoresName)
+        );
+        assert!(matches!(
+            name(Layout::Sqlx, "0003-add_x.sql"),
+            Naming::Bad(_)
+        ));
+        assert_eq!(named(Layout::Sqlx, "-5_x.sql").version, -5);
+        assert_eq!(named(Layout::Sqlx, "+5_x.sql").version, 5);
         assert!(matches!(
             name(Layout::Sqlx, "99999999999999999999_x.sql"),
             Naming::Bad(MigrateErrorKind::VersionOutOfRange(_))
@@ -263,10 +305,19 @@ mod tests {
             name(Layout::Diesel, "data_oauth_github.sql"),
             Naming::Ignored
         );
-        assert!(matches!(
+        assert_eq!(
+            name(Layout::Diesel, "1_x.sql"),
+            Naming::Skipped(LoadWarningKind::FileBesideDieselFolders)
+        );
+        assert_eq!(
             name(Layout::Diesel, "2017-09-26x_y/up.sql"),
-            Naming::Bad(_)
-        ));
+            Naming::Skipped(LoadWarningKind::DieselVersionNotNumeric)
+        );
+        assert_eq!(
+            name(Layout::Diesel, "2017-09-26x_y/down.sql"),
+            Naming::Ignored
+        );
+        assert_eq!(named(Layout::Diesel, "20170926/up.sql").description, "");
     }
 
     #[test]
@@ -292,5 +343,11 @@ mod tests {
             Layout::Diesel
         );
         assert_eq!(detect(["V1__a.sql"]), Layout::Refinery);
+        assert_eq!(
+            detect(["1_a.sql", "2_b.sql", "3_c/up.sql"]),
+            Layout::Sqlx,
+            "the majority wins"
+        );
+        assert_eq!(detect(["1_a.sql", "2_b/up.sql"]), Layout::Diesel);
     }
 }

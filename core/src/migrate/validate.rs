@@ -13,7 +13,8 @@ pub fn has_no_transaction_marker(sql: &str) -> bool {
     sql.starts_with(NO_TRANSACTION_MARKER)
 }
 
-/// Decodes a file's bytes, refusing non-UTF-8 and empty (white-space only) files.
+/// Decodes a file's bytes, refusing non-UTF-8 files, a leading byte order mark, and empty
+/// (white-space only) files (the caller decides whether an empty file is an error).
 pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, MigrateError> {
     let sql = match std::str::from_utf8(bytes) {
         Ok(sql) => sql,
@@ -29,10 +30,29 @@ pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, MigrateEr
             ));
         }
     };
+    if let Some(rest) = sql.strip_prefix('\u{feff}') {
+        return Err(MigrateError::at(
+            file,
+            LineIndex::new(sql).position(0),
+            MigrateErrorKind::ByteOrderMark {
+                near: format!("\u{feff}{}", scanner_word(rest)),
+            },
+        ));
+    }
     if sql.trim().is_empty() {
         return Err(MigrateError::new(file, MigrateErrorKind::Empty));
     }
     Ok(sql)
+}
+
+/// The identifier characters at the start of `text`, as PostgreSQL's scanner continues a
+/// word (`ident_cont`: ASCII letters and digits, `_`, `$`, any non-ASCII character).
+fn scanner_word(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '$' || !c.is_ascii()))
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
 }
 
 /// How a migration file is run.
@@ -287,6 +307,29 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    /// PostgreSQL 15 refuses a leading BOM. Taken from the server with
+    /// `printf '\xef\xbb\xbfcreate table t (id int);\n' > bom.sql;
+    ///  psql -X -c "$(cat bom.sql)"`:
+    /// `ERROR:  syntax error at or near "\u{feff}create"` / `LINE 1: \u{feff}create table t …`
+    /// with the caret under the first character; with a comment after the mark
+    /// (`\xef\xbb\xbf-- c\n…`) the token is the mark alone.
+    #[test]
+    fn byte_order_mark_is_refused_as_the_server_does() {
+        const SERVER: &str = "syntax error at or near \"\u{feff}create\"";
+        let e = text("f.sql", "\u{feff}create table t (id int);\n".as_bytes()).unwrap_err();
+        assert_eq!((e.line(), e.column()), (1, 1));
+        assert!(e.to_string().contains(SERVER), "{e}");
+        const SERVER_COMMENT: &str = "syntax error at or near \"\u{feff}\"";
+        let e = text(
+            "f.sql",
+            "\u{feff}-- c\ncreate table u (id int);\n".as_bytes(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains(SERVER_COMMENT), "{e}");
+        // A mark elsewhere is inside the text (a string literal may hold one).
+        assert!(text("f.sql", "select '\u{feff}';".as_bytes()).is_ok());
     }
 
     #[test]
