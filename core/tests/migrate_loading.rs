@@ -362,3 +362,48 @@ fn zksync_era_loads_as_sqlx_loads_it() {
         "strict refuses the lone files"
     );
 }
+
+#[test]
+fn every_public_set_loads_with_its_manifest_counts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    // Up-migration counts from each set's MANIFEST.txt (`migrations_count`).
+    for (set, layout, count, warned) in [
+        (
+            "corpus/LukeMathWalker__zero-to-production",
+            Layout::Sqlx,
+            13,
+            0,
+        ),
+        ("corpus/maxcountryman__underway", Layout::Sqlx, 11, 0),
+        ("corpus/meetsmore__nittei", Layout::Sqlx, 20, 0),
+        ("corpus/rust-lang__bors", Layout::Sqlx, 35, 0),
+        ("corpus/rust-lang__crates.io", Layout::Diesel, 285, 0),
+        ("corpus/rust-lang__docs.rs", Layout::Sqlx, 33, 0),
+        (
+            "corpus2/aptos-labs__aptos-indexer-processors",
+            Layout::Diesel,
+            74,
+            0,
+        ),
+        ("corpus2/chirpstack__chirpstack", Layout::Diesel, 31, 0),
+        ("corpus2/matter-labs__zksync-era", Layout::Sqlx, 269, 1),
+        (
+            "corpus2/matter-labs__zksync-era__prover_dal",
+            Layout::Sqlx,
+            18,
+            0,
+        ),
+    ] {
+        let dir = root.join(set).join("migrations");
+        let loaded = load_dir_with(&dir, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{set}: {}", e[0]));
+        assert_eq!(loaded.set.layout, layout, "{set}");
+        assert_eq!(loaded.set.migrations.len(), count, "{set}");
+        assert_eq!(
+            loaded.warnings.len(),
+            warned,
+            "{set}: {:?}",
+            warnings(&loaded)
+        );
+    }
+}

@@ -14,18 +14,25 @@ mod tables;
 /// ```text
 /// static MIGRATOR: chatbi_db::Migrator = chatbi_db::embed_migrations!();
 /// static DEMO: chatbi_db::Migrator = chatbi_db::embed_migrations!("migrations_demo");
+/// static CHECKED: chatbi_db::Migrator = chatbi_db::embed_migrations!("migrations", strict);
 /// ```
 ///
 /// The path is relative to the crate's `Cargo.toml`. The layout (sqlx, diesel or
-/// refinery) is detected. Every file is embedded with `include_str!`, so editing a
-/// migration rebuilds the crate; the SHA-384 checksums equal sqlx's. A bad set is a
-/// compile error naming the file, line and column: unparseable file name, duplicate
-/// version, `.up.sql` without `.down.sql` (or the reverse), empty or non-UTF-8 file,
-/// SQL syntax error (also in down files), a statement that cannot run in a
-/// transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, …) in a migration that
-/// runs in one, several statements in a `-- no-transaction` migration. When the
-/// directory holds `migrations.lock` (written by `chatbi-db lock`), the set must
-/// match it: no edited, deleted, unrecorded or out-of-order migration.
+/// refinery) is detected, and the set loads as sqlx (diesel) loads it: an `.up.sql`
+/// without its `.down.sql` is an up migration, a `.down.sql` without its `.up.sql` a
+/// down-only one (never applied), an empty file a migration that does nothing. Files
+/// and folders named like migrations that the layout does not load are named in
+/// compile-time warnings (a deprecation note, the only warning stable macros can give).
+/// Every file is embedded with `include_str!`, so editing a migration rebuilds the
+/// crate; the SHA-384 checksums equal sqlx's. A bad set is a compile error naming the
+/// file, line and column: duplicate version, non-UTF-8 file or one starting with a
+/// byte order mark, SQL syntax error (also in down files), a statement that cannot
+/// run in a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, …) in a
+/// migration that runs in one, several statements in a `-- no-transaction` migration.
+/// With `strict`, or when the directory holds `migrations.lock` (written by
+/// `chatbi-db lock`), the lone `.up.sql`/`.down.sql`, empty files and unparseable
+/// names are errors too, and the set must match the lock file: no edited, deleted,
+/// unrecorded or out-of-order migration.
 ///
 /// Adding or removing a file is only seen when the crate is rebuilt; stable Rust gives
 /// proc macros no way to watch a directory (`proc_macro::tracked_path` is unstable),

@@ -3,6 +3,7 @@
 mod adopt;
 mod commands;
 mod create;
+mod load_report;
 mod output;
 mod static_checks;
 mod targets;
@@ -66,6 +67,11 @@ pub struct Cli {
     /// Layout of the --migrations directory (default: detected).
     #[arg(long, global = true, value_enum)]
     pub layout: Option<LayoutArg>,
+
+    /// Load --migrations strictly: refuse a lone .up.sql/.down.sql, an empty file, a name
+    /// sqlx skips (default: load what sqlx/diesel loads and warn; a lock file implies it).
+    #[arg(long, global = true)]
+    pub strict: bool,
 
     /// Server URL (default: $DATABASE_URL, read from the environment or .env; else the local cluster).
     #[arg(long, global = true, value_name = "URL", hide_env_values = true)]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chatbi_db_core::describe::{self, Nullability, Schema, verify};
-use chatbi_db_core::migrate::{self, Layout};
+use chatbi_db_core::migrate::Layout;
 use chatbi_db_core::{catalog, offline};
 
 use super::{Cli, CliError, DumpFormat, VerifyFormat};
@@ -35,7 +35,7 @@ fn print_notes(notes: &[catalog::Diagnostic]) {
 /// `chatbi-db schema dump`: the catalog replayed from the migration files.
 pub fn schema_dump(cli: &Cli, format: DumpFormat) -> Result<u8, CliError> {
     let (dir, layout) = migration_dir(cli)?;
-    let set = migrate::load_dir(&dir, layout).map_err(|e| CliError::new(3, e.to_string()))?;
+    let set = super::load_report::load_set(&dir, layout, cli.strict, true, 3)?;
     let replay = catalog::replay_with(&set, &describe::AnalyserTyper)
         .map_err(|e| CliError::new(3, e.to_string()))?;
     print_notes(&replay.diagnostics);

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use postgres::Client;
 
+use super::load_report::load_set;
 use super::output::Style;
 use super::{Cli, CliError, register_secret};
 use crate::db::{DbUrl, quote_ident};
@@ -70,7 +71,8 @@ pub fn target_dirs(cli: &Cli, both_by_default: bool) -> Result<Vec<(String, Path
 }
 
 /// The databases a command acts on, with their (validated, lock-checked) migration sets:
-/// ChatBI's embedded ones, or the --migrations directory loaded now.
+/// ChatBI's embedded ones, or the --migrations directory loaded now (as sqlx or diesel
+/// loads it, or strictly with --strict; the files it leaves out are named on stderr).
 pub fn targets(cli: &Cli, both_by_default: bool) -> Result<Vec<DbTarget>, CliError> {
     target_dirs(cli, both_by_default)?
         .into_iter()
@@ -78,8 +80,8 @@ pub fn targets(cli: &Cli, both_by_default: bool) -> Result<Vec<DbTarget>, CliErr
             let migrator = if cli.migrations.is_none() {
                 builtin_set(&name)
             } else {
-                Migrator::from_dir_with(&dir, cli.layout.map(Into::into), true)
-                    .map_err(|e| CliError::new(1, e.to_string()))?
+                let layout = cli.layout.map(Into::into);
+                Migrator::new(load_set(&dir, layout, cli.strict, true, 1)?)
             };
             Ok(DbTarget {
                 name,
