@@ -9,6 +9,7 @@ use super::lock;
 use super::model::{Layout, Migration, MigrationSet, checksum};
 use super::naming::{self, Naming, Role};
 use super::validate::{self, Transaction};
+use crate::syntax::{LineIndex, Position};
 
 /// One file of a migration directory, handed to [`load_from_files`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,10 +342,11 @@ fn migration(
     if let Some(meta) = group.metadata {
         match metadata_run_in_transaction(&meta.bytes) {
             Ok(value) => run_in_transaction = value,
-            Err(message) => errors.push(MigrateError::new(
-                join(display, &meta.path),
-                MigrateErrorKind::Metadata(message),
-            )),
+            Err((message, position)) => errors.push(MigrateError {
+                file: join(display, &meta.path),
+                position,
+                kind: MigrateErrorKind::Metadata(message),
+            }),
         }
     }
     let up_display = join(display, &up.path);
@@ -406,15 +408,26 @@ fn migration(
     })
 }
 
-/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`.
-fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`; an error
+/// carries the line and column it is about.
+fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, (String, Option<Position>)> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let at = LineIndex::new(prefix).position(e.valid_up_to());
+            return Err((format!("not valid UTF-8: {e}"), Some(at)));
+        }
+    };
+    let at = |offset: usize| Some(LineIndex::new(text).position(offset));
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| (e.message().to_string(), e.span().and_then(|s| at(s.start))))?;
     match table.get("run_in_transaction") {
         None => Ok(true),
         Some(toml::Value::Boolean(b)) => Ok(*b),
-        Some(other) => Err(format!(
-            "`run_in_transaction` must be true or false, found {other}"
+        Some(other) => Err((
+            format!("`run_in_transaction` must be true or false, found {other}"),
+            text.find("run_in_transaction").and_then(at),
         )),
     }
 }

@@ -6,6 +6,7 @@
 //! [`load_from_files`] (pure, over in-memory files) and the [`lock`] module.
 
 mod error;
+mod history_guard;
 mod load;
 pub mod lock;
 mod model;
@@ -13,6 +14,7 @@ mod naming;
 mod validate;
 
 pub use error::{MigrateError, MigrateErrorKind};
+pub use history_guard::history_table_changes;
 pub use load::{
     LoadOptions, Loaded, SourceFile, load_dir, load_dir_with, load_from_files, read_dir_files,
 };
