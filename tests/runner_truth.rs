@@ -510,3 +510,65 @@ fn reverting_more_than_one_migration_or_purging_asks_for_yes() {
         .unwrap();
     assert!(left.is_empty());
 }
+
+// ---- 4. a server that accepts and never answers --------------------------------------------
+
+/// A TCP listener that accepts connections and never says a word; returns its port.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
+#[test]
+fn connect_timeout_in_the_url_is_honoured() {
+    let port = silent_server();
+    let url = chatbi_db::db::DbUrl::parse(&format!(
+        "postgres://postgres@127.0.0.1:{port}/x?connect_timeout=1&sslmode=disable"
+    ))
+    .unwrap();
+    let start = std::time::Instant::now();
+    let Err(err) = url.connect() else {
+        panic!("connected to a server that never answers");
+    };
+    let err = err.to_string();
+    let waited = start.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900)
+            && waited < std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+    assert!(
+        err.contains("no answer from the server within 1 s"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_cli_gives_up_on_a_silent_server_after_the_default_10_s() {
+    let port = silent_server();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/x?sslmode=disable");
+    let dir = migration_dir(&[("0001_a.sql", "create table a (x int);")]);
+    let start = std::time::Instant::now();
+    let out = run(
+        &url,
+        &["--migrations", dir.path().to_str().unwrap(), "upgrade"],
+    );
+    let waited = start.elapsed();
+    assert_exit(&out, 5);
+    assert!(
+        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(20),
+        "{waited:?}"
+    );
+    assert!(
+        text(&out).contains("no answer from the server within 10 s"),
+        "{}",
+        text(&out)
+    );
+}
