@@ -572,3 +572,127 @@ fn the_cli_gives_up_on_a_silent_server_after_the_default_10_s() {
         text(&out)
     );
 }
+
+/// A TCP proxy to the test server that can be frozen: once frozen it forwards nothing more
+/// (in either direction) and holds new connections without answering, as a server that
+/// stopped answering does; closing a side still closes the other.
+struct Proxy {
+    port: u16,
+    frozen: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Proxy {
+    fn start(upstream: (String, u16)) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let frozen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = frozen.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for client in listener.incoming().flatten() {
+                if flag.load(Ordering::SeqCst) {
+                    held.push(client);
+                    continue;
+                }
+                let server =
+                    std::net::TcpStream::connect((upstream.0.as_str(), upstream.1)).unwrap();
+                for (from, to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    let flag = flag.clone();
+                    std::thread::spawn(move || pump(from, to, &flag));
+                }
+            }
+        });
+        Proxy { port, frozen }
+    }
+
+    fn freeze(&self) {
+        self.frozen.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn pump(
+    mut from: std::net::TcpStream,
+    mut to: std::net::TcpStream,
+    frozen: &std::sync::atomic::AtomicBool,
+) {
+    use std::io::{Read, Write};
+    let mut buf = [0u8; 16384];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => {
+                let _ = to.shutdown(std::net::Shutdown::Both);
+                return;
+            }
+            Ok(n) => n,
+        };
+        if frozen.load(std::sync::atomic::Ordering::SeqCst) {
+            continue; // swallowed: the other side never hears of it
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn a_server_that_stops_answering_mid_run_ends_the_run_with_exit_5() {
+    let db = TestDb::new();
+    let proxy = Proxy::start((db.host(), db.port()));
+    let url = format!(
+        "{}?connect_timeout=2&sslmode=disable",
+        chatbi_db::db::DbUrl::from_parts("127.0.0.1", proxy.port, &db.user(), db.name())
+            .expose_secret()
+    );
+    let dir = migration_dir(&[(
+        "0001_slow.sql",
+        "select pg_sleep(4);\ncreate table a (x int);",
+    )]);
+    let start = std::time::Instant::now();
+    let child = support::chatbi_db()
+        .args([
+            "--database-url",
+            &url,
+            "--migrations",
+            dir.path().to_str().unwrap(),
+            "upgrade",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    proxy.freeze();
+    let out = child.wait_with_output().unwrap();
+    let waited = start.elapsed();
+    assert_exit(&out, 5);
+    assert!(waited < std::time::Duration::from_secs(15), "{waited:?}");
+    let said = text(&out);
+    assert!(said.contains("stopped answering"), "{said}");
+    assert!(said.contains("releases the migration lock"), "{said}");
+    // The server notices the closed connection, rolls the migration back and drops the lock.
+    let mut client = db.client();
+    let key = lock_key(db.name());
+    let mut released = false;
+    for _ in 0..100 {
+        let held: bool = client
+            .query_one(
+                "select exists (select 1 from pg_locks where locktype = 'advisory' \
+                 and objid::bigint = $1 & 4294967295 and pid <> pg_backend_pid())",
+                &[&key],
+            )
+            .unwrap()
+            .get(0);
+        if !held {
+            released = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(released, "the advisory lock was not released");
+    assert!(!exists(&mut client, "public.a"));
+    assert_eq!(history(&mut client), vec![]);
+}

@@ -13,6 +13,7 @@ use super::{
     Cli, CliError, Command, SchemaAction, ServerAction, SqlxAction, adopt, create, static_checks,
 };
 use crate::db::quote_ident;
+use crate::db::watchdog::Watchdog;
 use crate::pg::{ClusterOptions, LocalCluster};
 use crate::runner::{Migrator, Progress, RunOptions, State, Status, StatusEntry, Target};
 
@@ -165,6 +166,7 @@ fn upgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Result<
                 if created { " (database created)" } else { "" }
             );
         }
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let adopted = adopt::adopt_if_alembic(&server, db, &mut client, &opts, style, cli.json)?;
         let ran = db.migrator.upgrade(
             &mut client,
@@ -261,6 +263,42 @@ fn ensure_default_datasource(
     })
 }
 
+/// Watches the server while `client` works: when it stops answering (see
+/// [`crate::db::watchdog`]), says so and exits with code 5.
+fn watch(
+    server: &Server,
+    db: &DbTarget,
+    client: &mut postgres::Client,
+    json: bool,
+) -> Option<Watchdog> {
+    let url = server.url(&db.name);
+    let interval = url
+        .connect_timeout()
+        .ok()
+        .flatten()
+        .unwrap_or(crate::db::DEFAULT_CONNECT_TIMEOUT);
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .ok()?
+        .get(0);
+    let name = db.name.clone();
+    Some(Watchdog::start(url, pid, interval, move |reason| {
+        let message = super::redact(&format!(
+            "the server of database {name} stopped answering: {reason}.\n\
+             The run was stopped. Migrations reported as applied are committed with their \
+             history rows; the one in progress is rolled back by the server when it notices \
+             the connection is gone (a -- no-transaction one may be partly done: check \
+             `chatbi-db status`). The server releases the migration lock when this connection \
+             closes (at once if it can reach us, else after its TCP keepalive timeout)."
+        ));
+        eprintln!("error: {message}");
+        if json {
+            println!("{}", json!({ "error": { "code": 5, "message": message } }));
+        }
+        std::process::exit(5);
+    }))
+}
+
 fn applied_versions(server: &Server, db: &DbTarget) -> Result<BTreeSet<i64>, CliError> {
     if !server.exists(&db.name)? {
         return Ok(BTreeSet::new());
@@ -311,6 +349,7 @@ fn downgrade(
             }
         }
         let mut client = server.connect(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         if !cli.json {
             println!("{}", style.bold(&db.name));
         }
@@ -354,6 +393,7 @@ fn status(cli: &Cli, style: &Style, history: bool) -> Result<u8, CliError> {
         let exists = server.exists(&db.name)?;
         let status = if exists {
             let mut client = server.connect(&db.name)?;
+            let _watchdog = watch(&server, db, &mut client, cli.json);
             db.migrator.status(&mut client)?
         } else {
             db.migrator.status_of_empty()
@@ -524,6 +564,7 @@ fn stamp(cli: &Cli, style: &Style, target: &str, purge: bool) -> Result<u8, CliE
     let mut reports = Vec::new();
     for db in &dbs {
         let (mut client, _) = server.connect_creating(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let (added, removed) = db.migrator.stamp(&mut client, target, purge, &opts)?;
         if !cli.json {
             println!(
@@ -604,6 +645,7 @@ fn fresh(cli: &Cli, style: &Style, yes: bool) -> Result<u8, CliError> {
             println!("{}: dropped and recreated", style.bold(&db.name));
         }
         let mut client = server.connect(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let ran = db.migrator.upgrade(
             &mut client,
             Target::Head,

@@ -4,6 +4,7 @@
 //! [`DbUrl`]'s `Display` (which masks the password) or [`DbUrl::redact`].
 
 pub mod tls;
+pub mod watchdog;
 
 use std::fmt;
 use std::time::Duration;
@@ -202,8 +203,9 @@ impl DbUrl {
         })
     }
 
-    /// The URL's `connect_timeout` (libpq: seconds, `0` or absent: none), else 10 s.
-    fn connect_timeout(&self) -> Result<Option<Duration>, DbError> {
+    /// The URL's `connect_timeout` (libpq: whole seconds; `0`: wait for ever, `None`), else
+    /// [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(&self) -> Result<Option<Duration>, DbError> {
         let Some((_, value)) = self.url.query_pairs().find(|(k, _)| k == "connect_timeout") else {
             return Ok(Some(DEFAULT_CONNECT_TIMEOUT));
         };
@@ -299,7 +301,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Runs `work` on its own thread and waits at most `timeout` (`None`: for ever) for it.
 /// On timeout the thread is left to finish or fail on its own (the `postgres` client has no
 /// way to abandon a connection attempt); `None` is returned.
-fn within<T: Send + 'static>(
+pub(crate) fn within<T: Send + 'static>(
     timeout: Option<Duration>,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Option<T> {
