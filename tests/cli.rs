@@ -310,7 +310,10 @@ fn stamp_and_history() {
     ));
     assert!(t.contains(&sum[..12]), "{t}");
     assert_exit(
-        &run(&db.url(), &["--migrations", &d, "stamp", "base", "--purge"]),
+        &run(
+            &db.url(),
+            &["--migrations", &d, "stamp", "base", "--purge", "--yes"],
+        ),
         0,
     );
     assert!(versions(&mut db.client()).is_empty());

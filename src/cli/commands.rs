@@ -13,6 +13,7 @@ use super::{
     Cli, CliError, Command, SchemaAction, ServerAction, SqlxAction, adopt, create, static_checks,
 };
 use crate::db::quote_ident;
+use crate::db::watchdog::Watchdog;
 use crate::pg::{ClusterOptions, LocalCluster};
 use crate::runner::{Migrator, Progress, RunOptions, State, Status, StatusEntry, Target};
 
@@ -21,10 +22,19 @@ pub fn run(cli: &Cli) -> Result<u8, CliError> {
     let style = Style::detect(cli.no_color);
     match &cli.command {
         Command::Upgrade { target, sql } => upgrade(cli, &style, target.as_deref(), *sql),
-        Command::Downgrade { target, sql } => downgrade(cli, &style, target.as_deref(), *sql),
+        Command::Downgrade { target, sql, yes } => {
+            downgrade(cli, &style, target.as_deref(), *sql, *yes)
+        }
         Command::Status => status(cli, &style, false),
         Command::History => status(cli, &style, true),
-        Command::Stamp { target, purge } => stamp(cli, &style, target, *purge),
+        Command::Stamp { target, purge, yes } => {
+            if *purge && !*yes {
+                return Err(CliError::usage(
+                    "`stamp --purge` deletes every row of the migration history first; pass --yes to confirm",
+                ));
+            }
+            stamp(cli, &style, target, *purge)
+        }
         Command::Fresh { yes } => fresh(cli, &style, *yes),
         Command::Create { description } => create::run(cli, &style, description),
         Command::Bootstrap { output } => bootstrap(cli, &style, output.as_ref()),
@@ -156,6 +166,7 @@ fn upgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Result<
                 if created { " (database created)" } else { "" }
             );
         }
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let adopted = adopt::adopt_if_alembic(&server, db, &mut client, &opts, style, cli.json)?;
         let ran = db.migrator.upgrade(
             &mut client,
@@ -252,6 +263,42 @@ fn ensure_default_datasource(
     })
 }
 
+/// Watches the server while `client` works: when it stops answering (see
+/// [`crate::db::watchdog`]), says so and exits with code 5.
+fn watch(
+    server: &Server,
+    db: &DbTarget,
+    client: &mut postgres::Client,
+    json: bool,
+) -> Option<Watchdog> {
+    let url = server.url(&db.name);
+    let interval = url
+        .connect_timeout()
+        .ok()
+        .flatten()
+        .unwrap_or(crate::db::DEFAULT_CONNECT_TIMEOUT);
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .ok()?
+        .get(0);
+    let name = db.name.clone();
+    Some(Watchdog::start(url, pid, interval, move |reason| {
+        let message = super::redact(&format!(
+            "the server of database {name} stopped answering: {reason}.\n\
+             The run was stopped. Migrations reported as applied are committed with their \
+             history rows; the one in progress is rolled back by the server when it notices \
+             the connection is gone (a -- no-transaction one may be partly done: check \
+             `chatbi-db status`). The server releases the migration lock when this connection \
+             closes (at once if it can reach us, else after its TCP keepalive timeout)."
+        ));
+        eprintln!("error: {message}");
+        if json {
+            println!("{}", json!({ "error": { "code": 5, "message": message } }));
+        }
+        std::process::exit(5);
+    }))
+}
+
 fn applied_versions(server: &Server, db: &DbTarget) -> Result<BTreeSet<i64>, CliError> {
     if !server.exists(&db.name)? {
         return Ok(BTreeSet::new());
@@ -266,21 +313,43 @@ fn applied_versions(server: &Server, db: &DbTarget) -> Result<BTreeSet<i64>, Cli
         .collect())
 }
 
-fn downgrade(cli: &Cli, style: &Style, target: Option<&str>, sql: bool) -> Result<u8, CliError> {
+fn downgrade(
+    cli: &Cli,
+    style: &Style,
+    target: Option<&str>,
+    sql: bool,
+    yes: bool,
+) -> Result<u8, CliError> {
     let target = parse_target(target, Target::Relative(-1))?;
     let opts = options(cli)?;
     let dbs = targets(cli, false)?;
     let server = Server::open(cli, style)?;
     let mut reports = Vec::new();
     for db in &dbs {
-        if sql {
+        if sql || !yes {
             let applied = applied_versions(&server, db)?;
             let plan = db.migrator.plan_downgrade(&applied, target)?;
-            println!("-- chatbi-db downgrade {target}: database {}", db.name);
-            print!("{}", db.migrator.downgrade_script(&plan)?);
-            continue;
+            if sql {
+                println!("-- chatbi-db downgrade {target}: database {}", db.name);
+                print!("{}", db.migrator.downgrade_script(&plan)?);
+                continue;
+            }
+            if plan.len() > 1 {
+                let versions: Vec<String> = plan
+                    .iter()
+                    .map(|&v| migration_label(&db.migrator, v))
+                    .collect();
+                return Err(CliError::usage(format!(
+                    "`downgrade {target}` would revert {} migrations of {} ({}); pass --yes to confirm \
+                     (or `--sql` to see what would run)",
+                    plan.len(),
+                    db.name,
+                    versions.join(", ")
+                )));
+            }
         }
         let mut client = server.connect(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         if !cli.json {
             println!("{}", style.bold(&db.name));
         }
@@ -324,6 +393,7 @@ fn status(cli: &Cli, style: &Style, history: bool) -> Result<u8, CliError> {
         let exists = server.exists(&db.name)?;
         let status = if exists {
             let mut client = server.connect(&db.name)?;
+            let _watchdog = watch(&server, db, &mut client, cli.json);
             db.migrator.status(&mut client)?
         } else {
             db.migrator.status_of_empty()
@@ -352,13 +422,14 @@ fn print_status(style: &Style, db: &DbTarget, status: &Status, exists: bool, his
             .unwrap_or_else(|| "none".into())
     };
     let pending = status.count(State::Pending);
-    let problems = status.entries.len() - status.count(State::Applied) - pending;
+    let problems = status.entries.len() - status.count(State::Applied) - pending
+        + status.invalid_indexes.len()
+        + usize::from(status.lock_holder.is_some())
+        + usize::from(!status.out_of_order.is_empty());
     let summary = if !exists {
         style.warn("database does not exist yet (upgrade creates it)")
     } else if problems > 0 {
-        style.bad(&format!(
-            "{problems} problem(s): see CHANGED / MISSING / DIRTY below"
-        ))
+        style.bad(&format!("{problems} problem(s): see below"))
     } else if pending > 0 {
         style.warn(&format!("{pending} pending"))
     } else {
@@ -433,7 +504,56 @@ fn print_status(style: &Style, db: &DbTarget, status: &Status, exists: bool, his
             _ => {}
         }
     }
+    print_trouble(style, db, status);
     println!();
+}
+
+/// The problems `status` finds beyond the history rows.
+fn print_trouble(style: &Style, db: &DbTarget, status: &Status) {
+    for i in &status.invalid_indexes {
+        println!(
+            "{} INVALID index {} on {}: it exists but is not used and enforces nothing (a CREATE \
+             INDEX CONCURRENTLY failed); run DROP INDEX CONCURRENTLY {}; then `chatbi-db upgrade`",
+            style.bad("!"),
+            i.index,
+            i.table,
+            i.index
+        );
+    }
+    if let Some(h) = &status.lock_holder {
+        println!(
+            "{} another session holds the migration lock: pid {} ({}), connected {} ago, {} \
+             for {}: {}",
+            style.bad("!"),
+            h.pid,
+            if h.application_name.is_empty() {
+                "no application_name"
+            } else {
+                &h.application_name
+            },
+            output::duration(Duration::from_secs_f64(h.connected_secs.max(0.0))),
+            h.state,
+            output::duration(Duration::from_secs_f64(h.query_secs.max(0.0))),
+            h.query.lines().next().unwrap_or_default()
+        );
+    }
+    if !status.out_of_order.is_empty() {
+        let pending: Vec<String> = status
+            .out_of_order
+            .iter()
+            .map(|&v| migration_label(&db.migrator, v))
+            .collect();
+        println!(
+            "{} history out of order: {} pending below the current version {} (rows deleted, or \
+             a migration merged in with an old version); `upgrade` would apply it after newer ones",
+            style.bad("!"),
+            pending.join(", "),
+            status
+                .current
+                .map(|v| migration_label(&db.migrator, v))
+                .unwrap_or_default()
+        );
+    }
 }
 
 fn stamp(cli: &Cli, style: &Style, target: &str, purge: bool) -> Result<u8, CliError> {
@@ -444,6 +564,7 @@ fn stamp(cli: &Cli, style: &Style, target: &str, purge: bool) -> Result<u8, CliE
     let mut reports = Vec::new();
     for db in &dbs {
         let (mut client, _) = server.connect_creating(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let (added, removed) = db.migrator.stamp(&mut client, target, purge, &opts)?;
         if !cli.json {
             println!(
@@ -524,6 +645,7 @@ fn fresh(cli: &Cli, style: &Style, yes: bool) -> Result<u8, CliError> {
             println!("{}: dropped and recreated", style.bold(&db.name));
         }
         let mut client = server.connect(&db.name)?;
+        let _watchdog = watch(&server, db, &mut client, cli.json);
         let ran = db.migrator.upgrade(
             &mut client,
             Target::Head,

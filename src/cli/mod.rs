@@ -23,10 +23,13 @@ Exit codes:
   0  success (for `status`: nothing changed, missing or dirty)
   1  other error (I/O, unexpected server error)
   2  bad usage (unknown option, bad target, unknown database)
-  3  refused: an applied migration changed, is missing from the set, or is marked dirty
-     (`status` also exits 3 when it finds any of these)
+  3  refused: an applied migration changed, is missing from the set, or is marked dirty,
+     or a migration would undo part of itself (ROLLBACK in a transactional file)
+     (`status` also exits 3 when it finds any of these, an INVALID index, history out of
+     order, or another session holding the migration lock)
   4  a migration failed (its error and what it left behind are printed)
-  5  no server: could not connect, or could not start the local PostgreSQL
+  5  no server: could not connect (connect_timeout in the URL, default 10 s), the server
+     stopped answering, or the local PostgreSQL could not start
   6  gave up waiting for the migration lock (--lock-timeout)";
 
 const EXAMPLES: &str = "\
@@ -131,6 +134,9 @@ pub enum Command {
         /// Print the SQL that would run instead of running it.
         #[arg(long)]
         sql: bool,
+        /// Confirm a downgrade that reverts more than one migration.
+        #[arg(long)]
+        yes: bool,
     },
     /// Show the current version, applied and pending migrations, and anything wrong.
     Status,
@@ -140,9 +146,12 @@ pub enum Command {
     Stamp {
         /// head, base, +N, -N, or a version.
         target: String,
-        /// Empty the history first (also removes dirty and unknown rows).
+        /// Empty the history first (also removes dirty and unknown rows; needs --yes).
         #[arg(long)]
         purge: bool,
+        /// Confirm --purge.
+        #[arg(long)]
+        yes: bool,
     },
     /// Drop and recreate the database, then apply every migration.
     Fresh {
@@ -323,7 +332,7 @@ impl From<MigrateError> for CliError {
             MigrateError::Failed { .. } => 4,
             MigrateError::LockTimeout { .. } => 6,
             MigrateError::Target(_) => 2,
-            MigrateError::Irreversible { .. } => 3,
+            MigrateError::Irreversible { .. } | MigrateError::TransactionControl { .. } => 3,
             MigrateError::Load(_) | MigrateError::Db { .. } => 1,
         };
         CliError::new(code, e.to_string())

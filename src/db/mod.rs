@@ -4,6 +4,7 @@
 //! [`DbUrl`]'s `Display` (which masks the password) or [`DbUrl::redact`].
 
 pub mod tls;
+pub mod watchdog;
 
 use std::fmt;
 use std::time::Duration;
@@ -142,9 +143,15 @@ impl DbUrl {
         out
     }
 
-    /// Connects with the synchronous `postgres` client (10 s connect timeout), with TLS as
-    /// the URL's `sslmode`/`sslrootcert` ask (see [`tls`]; libpq's meanings, `prefer` by
-    /// default).
+    /// Connects with the synchronous `postgres` client, with TLS as the URL's
+    /// `sslmode`/`sslrootcert` ask (see [`tls`]; libpq's meanings, `prefer` by default).
+    ///
+    /// The whole connection (TCP, TLS, startup and authentication) must finish within the
+    /// URL's `connect_timeout` (seconds, as libpq; `0` waits for ever), else 10 s: a server
+    /// that accepts the connection and never answers is an error, not a hang. TCP
+    /// keepalives (`keepalives_idle` 30 s, `keepalives_interval` 10 s, `keepalives_retries`
+    /// 3 unless the URL says otherwise) let a connection to a host that vanished fail
+    /// instead of waiting for ever.
     pub fn connect(&self) -> Result<Client, DbError> {
         let tls = TlsSettings::from_url(self)?;
         let mut config: postgres::Config = self
@@ -153,18 +160,35 @@ impl DbUrl {
             .parse()
             .map_err(|e: postgres::Error| DbError::InvalidUrl(self.redact(&pg_error_text(&e))))?;
         config.ssl_mode(tls.mode.client_mode());
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+        let timeout = self.connect_timeout()?;
+        if let Some(timeout) = timeout {
+            config.connect_timeout(timeout);
         }
+        self.default_keepalives(&mut config);
         if config.get_application_name().is_none() {
             config.application_name("chatbi-db");
         }
         // Unix sockets carry no TLS; the postgres client refuses `require` over one itself.
         let tcp = config.get_hosts().iter().any(|h| matches!(h, Host::Tcp(_)));
         let connector = if tcp { tls.connector()? } else { None };
-        let connected = match connector {
+        let connected = within(timeout, move || match connector {
             Some(connector) => config.connect(connector),
             None => config.connect(NoTls),
+        });
+        let connected = match connected {
+            Some(connected) => connected,
+            None => {
+                return Err(DbError::Connect {
+                    url: self.to_string(),
+                    message: format!(
+                        "no answer from the server within {} s (connect_timeout): it accepted \
+                         the connection but did not complete the startup; it may be stopped, \
+                         overloaded, or not a PostgreSQL server",
+                        timeout.map_or(0, |t| t.as_secs())
+                    ),
+                    code: None,
+                });
+            }
         };
         connected.map_err(|e| {
             let mut message = self.redact(&pg_error_text(&e));
@@ -177,6 +201,34 @@ impl DbUrl {
                 code: e.code().map(|c| c.code().to_owned()),
             }
         })
+    }
+
+    /// The URL's `connect_timeout` (libpq: whole seconds; `0`: wait for ever, `None`), else
+    /// [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(&self) -> Result<Option<Duration>, DbError> {
+        let Some((_, value)) = self.url.query_pairs().find(|(k, _)| k == "connect_timeout") else {
+            return Ok(Some(DEFAULT_CONNECT_TIMEOUT));
+        };
+        let secs: u64 = value.trim().parse().map_err(|_| {
+            DbError::InvalidUrl(format!(
+                "connect_timeout `{value}` is not a whole number of seconds"
+            ))
+        })?;
+        Ok((secs > 0).then(|| Duration::from_secs(secs)))
+    }
+
+    /// TCP keepalives tighter than the client's 2-hour default, unless the URL sets them.
+    fn default_keepalives(&self, config: &mut postgres::Config) {
+        let given = |key: &str| self.url.query_pairs().any(|(k, _)| k == key);
+        if !given("keepalives_idle") {
+            config.keepalives_idle(Duration::from_secs(30));
+        }
+        if !given("keepalives_interval") {
+            config.keepalives_interval(Duration::from_secs(10));
+        }
+        if !given("keepalives_retries") {
+            config.keepalives_retries(3);
+        }
     }
 
     /// The URL without the TLS parameters this crate reads itself (the `postgres` client
@@ -241,6 +293,31 @@ impl fmt::Debug for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DbUrl({self})")
     }
+}
+
+/// The connect timeout when the URL gives none.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs `work` on its own thread and waits at most `timeout` (`None`: for ever) for it.
+/// On timeout the thread is left to finish or fail on its own (the `postgres` client has no
+/// way to abandon a connection attempt); `None` is returned.
+pub(crate) fn within<T: Send + 'static>(
+    timeout: Option<Duration>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let Some(timeout) = timeout else {
+        return Some(work());
+    };
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("chatbi-db-connect".into())
+        .spawn(move || {
+            let _ = sender.send(work());
+        });
+    if spawned.is_err() {
+        return None;
+    }
+    receiver.recv_timeout(timeout).ok()
 }
 
 /// The text of a `postgres` error: the server's message with detail, hint and

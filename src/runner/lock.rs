@@ -74,6 +74,56 @@ pub(crate) fn acquire(
     }
 }
 
+/// A session holding the migration lock (seen by `status`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LockHolder {
+    /// Its backend process id (`pg_terminate_backend(pid)` ends it).
+    pub pid: i32,
+    /// Its `application_name` (`chatbi-db`, `sqlx-cli`, …).
+    pub application_name: String,
+    /// Seconds since it connected (it took the lock at or after that time).
+    pub connected_secs: f64,
+    /// Its state (`active`, `idle`, `idle in transaction`, …).
+    pub state: String,
+    /// Its current or last statement.
+    pub query: String,
+    /// Seconds since that statement started.
+    pub query_secs: f64,
+}
+
+/// The session (other than this one) holding the migration lock of the connected database.
+pub(crate) fn holder(client: &mut Client) -> Result<Option<LockHolder>, MigrateError> {
+    let database: String = client
+        .query_one("SELECT current_database()", &[])
+        .map_err(|e| MigrateError::db("reading the database name", &e))?
+        .get(0);
+    let key = lock_key(&database);
+    // A bigint advisory lock shows its high half in classid, its low half in objid.
+    let (high, low) = ((key >> 32) & 0xffff_ffff, key & 0xffff_ffff);
+    let row = client
+        .query_opt(
+            "SELECT a.pid, coalesce(a.application_name, ''), \
+             coalesce(extract(epoch FROM now() - a.backend_start), 0)::float8, \
+             coalesce(a.state, ''), coalesce(a.query, ''), \
+             coalesce(extract(epoch FROM now() - a.query_start), 0)::float8 \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.pid <> pg_backend_pid() \
+             LIMIT 1",
+            &[&high, &low],
+        )
+        .map_err(|e| MigrateError::db("looking for the migration lock's holder", &e))?;
+    Ok(row.map(|r| LockHolder {
+        pid: r.get(0),
+        application_name: r.get(1),
+        connected_secs: r.get(2),
+        state: r.get(3),
+        query: r.get(4),
+        query_secs: r.get(5),
+    }))
+}
+
 /// Releases the lock (errors ignored: a closed connection releases it anyway).
 pub(crate) fn release(client: &mut Client, key: i64) {
     let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&key]);

@@ -13,8 +13,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod apply;
 mod history;
+mod indexes;
 mod lock;
+mod session;
 mod target;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,10 +28,15 @@ use chatbi_db_core::migrate::{Layout, LoadOptions, Migration, MigrationSet};
 use postgres::Client;
 
 pub use history::{
-    AppliedRow, CREATE_HISTORY_TABLE, HISTORY_TABLE, INSERT_HISTORY_ROW, insert_sql,
+    AppliedRow, CREATE_HISTORY_TABLE, HISTORY_TABLE, History, INSERT_HISTORY_ROW, NewRow,
+    insert_sql,
 };
-pub use lock::{crc32, lock_key};
+pub use indexes::InvalidIndex;
+pub use lock::{LockHolder, crc32, lock_key};
 pub use target::Target;
+
+use apply::RunContext;
+use session::SessionState;
 
 use crate::db::pg_error_text;
 
@@ -107,6 +115,24 @@ pub enum MigrateError {
         message: String,
         /// What the failure leaves behind.
         consequence: String,
+    },
+    /// A transactional migration ends or hands off its own transaction in a way that would
+    /// make recording it as applied false (`ROLLBACK`, `PREPARE TRANSACTION`, …).
+    #[error(
+        "migration {version} ({file}) runs {statement} at line {line}: part of it would be undone \
+         (or left prepared) while the runner records it as applied. Remove the {statement}: the \
+         runner runs each migration in a transaction and commits it with its history row \
+         (BEGIN/COMMIT in a file are honoured; see the runner's documentation)."
+    )]
+    TransactionControl {
+        /// Version.
+        version: i64,
+        /// The file.
+        file: String,
+        /// Line of the statement.
+        line: u32,
+        /// The statement (`ROLLBACK`, `PREPARE TRANSACTION`, …).
+        statement: &'static str,
     },
     /// A migration has no down SQL.
     #[error("migration {version} ({file}) cannot be reverted: it has no .down.sql")]
@@ -220,7 +246,7 @@ pub struct StatusEntry {
 }
 
 /// The state of a database against a migration set.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Status {
     /// Highest applied version, if any.
     pub current: Option<i64>,
@@ -230,6 +256,13 @@ pub struct Status {
     pub history_table: bool,
     /// Every migration of the set and every applied version, by version.
     pub entries: Vec<StatusEntry>,
+    /// INVALID indexes in the database (left by a failed `CREATE INDEX CONCURRENTLY`).
+    pub invalid_indexes: Vec<InvalidIndex>,
+    /// Another session holding the migration lock (a migrator running now, or stuck).
+    pub lock_holder: Option<LockHolder>,
+    /// Pending versions below the highest applied one (history out of order: rows deleted,
+    /// or a migration merged in with an old version).
+    pub out_of_order: Vec<i64>,
 }
 
 impl Status {
@@ -238,11 +271,15 @@ impl Status {
         self.entries.iter().filter(|e| e.state == state).count()
     }
 
-    /// True when nothing is changed, missing or dirty.
+    /// True when nothing is changed, missing or dirty, no index is INVALID, no other
+    /// session holds the migration lock and the history is in order.
     pub fn is_clean(&self) -> bool {
         self.entries
             .iter()
             .all(|e| matches!(e.state, State::Applied | State::Pending))
+            && self.invalid_indexes.is_empty()
+            && self.lock_holder.is_none()
+            && self.out_of_order.is_empty()
     }
 }
 
@@ -309,15 +346,18 @@ impl Migrator {
         self.upgrade(client, Target::Head, &RunOptions::default(), &mut |_| {})
     }
 
-    /// Compares the database's history with the set (read only, no lock).
+    /// Compares the database's history with the set, and looks for INVALID indexes and
+    /// a session holding the migration lock (read only, no lock taken).
     pub fn status(&self, client: &mut Client) -> Result<Status, MigrateError> {
-        let table = history::exists(client)?;
-        let rows = if table {
-            history::read(client)?
-        } else {
-            Vec::new()
+        let history = History::find(client)?;
+        let rows = match &history {
+            Some(h) => h.read(client)?,
+            None => Vec::new(),
         };
-        Ok(self.status_from_rows(table, &rows))
+        let mut status = self.status_from_rows(history.is_some(), &rows);
+        status.invalid_indexes = indexes::invalid(client, None)?;
+        status.lock_holder = lock::holder(client)?;
+        Ok(status)
     }
 
     /// The status of a database with no history (everything pending).
@@ -366,11 +406,20 @@ impl Migrator {
             }
         }
         entries.sort_by_key(|e| e.version);
+        let current = rows.iter().filter(|r| r.success).map(|r| r.version).max();
+        let out_of_order = entries
+            .iter()
+            .filter(|e| e.state == State::Pending && current.is_some_and(|c| e.version < c))
+            .map(|e| e.version)
+            .collect();
         Status {
-            current: rows.iter().filter(|r| r.success).map(|r| r.version).max(),
+            current,
             head: self.migrations().last().map(|m| m.version),
             history_table: table,
             entries,
+            invalid_indexes: Vec::new(),
+            lock_holder: None,
+            out_of_order,
         }
     }
 
@@ -469,18 +518,23 @@ impl Migrator {
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Ran>, MigrateError> {
         self.locked(client, options, progress, |this, client, progress| {
-            history::ensure(client)?;
-            let rows = history::read(client)?;
+            let ctx = RunContext {
+                session: SessionState::capture(client)?,
+                history: History::ensure(client)?,
+            };
+            let rows = ctx.history.read(client)?;
             this.check(&rows, options)?;
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_upgrade(&applied, target)?;
             let mut ran = Vec::new();
+            for m in &plan {
+                apply::refuse_self_undoing(m)?;
+            }
             if plan.is_empty() {
                 return Ok(ran);
             }
-            let insert = history::prepare_insert(client)?;
             let result = run_each(plan, client, progress, &mut ran, |client, m| {
-                apply(client, &insert, m)
+                apply::apply(client, &ctx, m)
             });
             // Group commit: the migrations committed without waiting for the WAL flush;
             // one durable commit now makes all of them durable before we report success.
@@ -506,15 +560,20 @@ impl Migrator {
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Ran>, MigrateError> {
         self.locked(client, options, progress, |this, client, progress| {
-            let rows = history::read(client)?;
+            let session = SessionState::capture(client)?;
+            let Some(history) = History::find(client)? else {
+                return Ok(Vec::new());
+            };
+            let rows = history.read(client)?;
             this.check(&rows, options)?;
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let plan = this.plan_downgrade(&applied, target)?;
             let migrations = this.down_migrations(&plan)?;
             let layout = this.set().layout;
+            let ctx = RunContext { history, session };
             let mut ran = Vec::new();
             run_each(migrations, client, progress, &mut ran, |client, m| {
-                revert(client, m, layout)
+                revert(client, &ctx, m, layout)
             })?;
             Ok(ran)
         })
@@ -549,15 +608,14 @@ impl Migrator {
         options: &RunOptions,
     ) -> Result<(Vec<i64>, Vec<i64>), MigrateError> {
         self.locked(client, options, &mut |_| {}, |this, client, _| {
-            history::ensure(client)?;
+            let history = History::ensure(client)?;
             let mut tx = client
                 .transaction()
                 .map_err(|e| MigrateError::db("starting a transaction", &e))?;
             if purge {
-                tx.batch_execute("DELETE FROM _sqlx_migrations")
-                    .map_err(|e| MigrateError::db("purging _sqlx_migrations", &e))?;
+                history.purge(&mut tx)?;
             }
-            let rows = history::read(&mut tx)?;
+            let rows = history.read(&mut tx)?;
             let applied: BTreeSet<i64> = rows.iter().map(|r| r.version).collect();
             let last_applied = applied.iter().next_back().copied();
             let limit = match target {
@@ -591,17 +649,16 @@ impl Migrator {
             let mut removed = Vec::new();
             for m in this.migrations() {
                 if m.version <= limit && !applied.contains(&m.version) {
-                    history::insert(
-                        &mut tx,
-                        history::INSERT_HISTORY_ROW,
-                        m.version,
-                        &m.description,
-                        &m.checksum,
-                        -1,
-                    )?;
+                    let row = NewRow {
+                        version: m.version,
+                        description: &m.description,
+                        checksum: &m.checksum,
+                        execution_time: -1,
+                    };
+                    history.insert(&mut tx, &row, true)?;
                     added.push(m.version);
                 } else if m.version > limit && applied.contains(&m.version) {
-                    history::delete(&mut tx, m.version)?;
+                    history.delete(&mut tx, m.version)?;
                     removed.push(m.version);
                 }
             }
@@ -746,79 +803,14 @@ fn run_each(
     Ok(())
 }
 
-/// Runs one migration and records it; returns its wall time in nanoseconds.
-fn apply(
-    client: &mut Client,
-    insert: &postgres::Statement,
-    m: &Migration,
-) -> Result<i64, MigrateError> {
-    let start = Instant::now();
-    let failed = |e: &postgres::Error, consequence: String| MigrateError::Failed {
-        version: m.version,
-        file: m.up_file.to_string(),
-        message: pg_error_text(e),
-        consequence,
-    };
-    let in_transaction = !m.no_transaction;
-    if in_transaction {
-        // One round trip opens the transaction; group commit (see `flush_commits`): its
-        // commit does not wait for the WAL flush.
-        client
-            .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
-            .map_err(|e| MigrateError::db("starting a transaction", &e))?;
-    }
-    let rollback = |client: &mut Client| {
-        if in_transaction {
-            let _ = client.batch_execute("ROLLBACK");
-        }
-    };
-    if let Err(e) = client.batch_execute(&m.up_sql) {
-        if in_transaction {
-            rollback(client);
-            return Err(failed(
-                &e,
-                "It ran in a transaction that was rolled back: the database is as it was before it."
-                    .into(),
-            ));
-        }
-        let invalid = invalid_indexes(client);
-        let mut consequence = String::from(
-            "It ran outside a transaction (-- no-transaction): nothing was recorded in _sqlx_migrations, \
-             but what its statements did before the error stays done.",
-        );
-        if !invalid.is_empty() {
-            consequence.push_str(&format!(
-                " A failed CREATE INDEX CONCURRENTLY left these INVALID indexes, to drop before running it again: {}.",
-                invalid.join(", ")
-            ));
-        }
-        return Err(failed(&e, consequence));
-    }
-    let nanos = start.elapsed().as_nanos() as i64;
-    let recorded = history::insert(
-        client,
-        insert,
-        m.version,
-        &m.description,
-        &m.checksum,
-        nanos,
-    )
-    .and_then(|()| {
-        if !in_transaction {
-            return Ok(());
-        }
-        client
-            .batch_execute("COMMIT")
-            .map_err(|e| MigrateError::db(format!("committing migration {}", m.version), &e))
-    });
-    if recorded.is_err() {
-        rollback(client);
-    }
-    recorded.map(|()| nanos)
-}
-
 /// Runs one migration's down SQL and removes its row; returns the wall time in nanoseconds.
-fn revert(client: &mut Client, m: &Migration, layout: Layout) -> Result<i64, MigrateError> {
+fn revert(
+    client: &mut Client,
+    ctx: &RunContext,
+    m: &Migration,
+    layout: Layout,
+) -> Result<i64, MigrateError> {
+    ctx.session.restore(client)?;
     let start = Instant::now();
     let down = m.down_sql.as_deref().unwrap_or_default();
     let file = m.down_file.as_deref().unwrap_or_default().to_owned();
@@ -829,7 +821,8 @@ fn revert(client: &mut Client, m: &Migration, layout: Layout) -> Result<i64, Mig
             message: pg_error_text(&e),
             consequence: "It ran outside a transaction: what it did before the error stays done; the history row was kept.".into(),
         })?;
-        history::delete(client, m.version)?;
+        ctx.session.restore(client)?;
+        ctx.history.delete(client, m.version)?;
         return Ok(start.elapsed().as_nanos() as i64);
     }
     let mut tx = client
@@ -841,7 +834,8 @@ fn revert(client: &mut Client, m: &Migration, layout: Layout) -> Result<i64, Mig
         message: pg_error_text(&e),
         consequence: "It ran in a transaction that was rolled back: nothing changed.".into(),
     })?;
-    history::delete(&mut tx, m.version)?;
+    ctx.session.restore(&mut tx)?;
+    ctx.history.delete(&mut tx, m.version)?;
     tx.commit()
         .map_err(|e| MigrateError::db(format!("committing the revert of {}", m.version), &e))?;
     Ok(start.elapsed().as_nanos() as i64)
@@ -857,14 +851,4 @@ fn flush_commits(client: &mut Client) -> Result<(), MigrateError> {
     client
         .batch_execute("BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT;")
         .map_err(|e| MigrateError::db("flushing the migrations' commits to disk", &e))
-}
-
-fn invalid_indexes(client: &mut Client) -> Vec<String> {
-    client
-        .query(
-            "SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid",
-            &[],
-        )
-        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
-        .unwrap_or_default()
 }

@@ -13,6 +13,7 @@ use super::model::{DownOnly, Layout, Migration, MigrationSet, checksum};
 use super::naming::{self, Named, Naming, Role};
 use super::validate::{self, Transaction};
 use super::warning::{Findings, LoadWarning, LoadWarningKind};
+use crate::syntax::{LineIndex, Position};
 
 /// What [`load_from_files`] returns: the set and what the caller should hear about.
 #[derive(Debug, Clone)]
@@ -270,10 +271,11 @@ impl Context<'_> {
         if let Some(meta) = group.metadata {
             match metadata_run_in_transaction(&meta.bytes) {
                 Ok(value) => run_in_transaction = value,
-                Err(message) => findings.errors.push(MigrateError::new(
-                    self.shown(meta),
-                    MigrateErrorKind::Metadata(message),
-                )),
+                Err((message, position)) => findings.errors.push(MigrateError {
+                    file: self.shown(meta),
+                    position,
+                    kind: MigrateErrorKind::Metadata(message),
+                }),
             }
         }
         let up_sql = self.up_text(up, findings);
@@ -384,15 +386,26 @@ impl Context<'_> {
     }
 }
 
-/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`.
-fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`; an error
+/// carries the line and column it is about.
+fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, (String, Option<Position>)> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let at = LineIndex::new(prefix).position(e.valid_up_to());
+            return Err((format!("not valid UTF-8: {e}"), Some(at)));
+        }
+    };
+    let at = |offset: usize| Some(LineIndex::new(text).position(offset));
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| (e.message().to_string(), e.span().and_then(|s| at(s.start))))?;
     match table.get("run_in_transaction") {
         None => Ok(true),
         Some(toml::Value::Boolean(b)) => Ok(*b),
-        Some(other) => Err(format!(
-            "`run_in_transaction` must be true or false, found {other}"
+        Some(other) => Err((
+            format!("`run_in_transaction` must be true or false, found {other}"),
+            text.find("run_in_transaction").and_then(at),
         )),
     }
 }

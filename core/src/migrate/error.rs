@@ -167,6 +167,22 @@ pub enum MigrateErrorKind {
     /// A diesel `metadata.toml` could not be read.
     #[error("invalid metadata.toml: {0}")]
     Metadata(String),
+    /// The file holds a NUL byte (PostgreSQL cannot receive one in a query).
+    #[error(
+        "the file holds a NUL byte (0x00), which PostgreSQL cannot receive in a query; \
+         remove it (it often comes from a file saved as UTF-16 or a bad copy)"
+    )]
+    NulByte,
+    /// A statement drops, alters or empties the history table.
+    #[error(
+        "{statement} of _sqlx_migrations: a migration must not change the migration history \
+         table (it would wipe or break the record of what is applied); \
+         change the history with `chatbi-db stamp` instead"
+    )]
+    TouchesHistoryTable {
+        /// `DROP TABLE`, `ALTER TABLE` or `TRUNCATE`.
+        statement: &'static str,
+    },
     /// A path cannot be embedded (not UTF-8).
     #[error("the path is not valid UTF-8")]
     PathNotUtf8,

@@ -7,6 +7,7 @@
 
 mod assemble;
 mod error;
+mod history_guard;
 mod load;
 pub mod lock;
 mod model;
@@ -16,6 +17,7 @@ mod warning;
 
 pub use assemble::{LoadedFiles, load_from_files};
 pub use error::{MigrateError, MigrateErrorKind};
+pub use history_guard::history_table_changes;
 pub use load::{LoadOptions, Loaded, SourceFile, load_dir, load_dir_with, read_dir_files};
 pub use model::{DownOnly, Layout, Migration, MigrationSet, checksum};
 pub use validate::{NO_TRANSACTION_MARKER, has_no_transaction_marker, non_transactional};

@@ -42,6 +42,10 @@ pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, MigrateEr
     if sql.trim().is_empty() {
         return Err(MigrateError::new(file, MigrateErrorKind::Empty));
     }
+    if let Some(offset) = sql.find('\0') {
+        let position = LineIndex::new(sql).position(offset);
+        return Err(MigrateError::at(file, position, MigrateErrorKind::NulByte));
+    }
     Ok(sql)
 }
 
@@ -80,7 +84,7 @@ pub(crate) fn sql(file: &str, sql: &str, tx: Transaction, diesel: bool) -> Vec<M
             },
         )];
     }
-    let mut errors = Vec::new();
+    let mut errors = super::history_guard::history_table_changes(file, sql, &parsed);
     match tx {
         Transaction::Yes => {
             for stmt in &parsed.statements {

@@ -6,9 +6,11 @@
 
 mod position;
 mod token;
+mod transaction;
 
 pub use position::{LineIndex, Position};
 pub use token::{Token, TokenKind, TokenStatement, split_statements, tokenize};
+pub use transaction::{TransactionControl, transaction_controls};
 
 use squawk_syntax::ast::{self, AstNode};
 
