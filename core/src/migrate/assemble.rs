@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{MigrateError, MigrateErrorKind};
-use super::load::{LoadOptions, SourceFile, join};
+use super::load::{LoadOptions, SourceFile, join, metadata_run_in_transaction};
 use super::model::{DownOnly, Layout, Migration, MigrationSet, checksum};
 use super::naming::{self, Named, Naming, Role};
 use super::validate::{self, Transaction};
@@ -381,18 +381,5 @@ impl Context<'_> {
                 None
             }
         }
-    }
-}
-
-/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`.
-fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
-    match table.get("run_in_transaction") {
-        None => Ok(true),
-        Some(toml::Value::Boolean(b)) => Ok(*b),
-        Some(other) => Err(format!(
-            "`run_in_transaction` must be true or false, found {other}"
-        )),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::assemble::load_from_files;
+pub use super::assemble::load_from_files;
 use super::error::{MigrateError, MigrateErrorKind};
 use super::lock;
 use super::model::{Layout, MigrationSet};
@@ -211,4 +211,17 @@ pub fn read_dir_files(dir: &Path, display: &str) -> Result<Vec<SourceFile>, Migr
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`.
+pub(crate) fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    match table.get("run_in_transaction") {
+        None => Ok(true),
+        Some(toml::Value::Boolean(b)) => Ok(*b),
+        Some(other) => Err(format!(
+            "`run_in_transaction` must be true or false, found {other}"
+        )),
+    }
 }
