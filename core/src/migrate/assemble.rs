@@ -8,12 +8,11 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::error::{MigrateError, MigrateErrorKind};
-use super::load::{LoadOptions, SourceFile, join};
+use super::load::{LoadOptions, SourceFile, join, metadata_run_in_transaction};
 use super::model::{DownOnly, Layout, Migration, MigrationSet, checksum};
 use super::naming::{self, Named, Naming, Role};
 use super::validate::{self, Transaction};
 use super::warning::{Findings, LoadWarning, LoadWarningKind};
-use crate::syntax::{LineIndex, Position};
 
 /// What [`load_from_files`] returns: the set and what the caller should hear about.
 #[derive(Debug, Clone)]
@@ -383,29 +382,5 @@ impl Context<'_> {
                 None
             }
         }
-    }
-}
-
-/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`; an error
-/// carries the line and column it is about.
-fn metadata_run_in_transaction(bytes: &[u8]) -> Result<bool, (String, Option<Position>)> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let at = LineIndex::new(prefix).position(e.valid_up_to());
-            return Err((format!("not valid UTF-8: {e}"), Some(at)));
-        }
-    };
-    let at = |offset: usize| Some(LineIndex::new(text).position(offset));
-    let table: toml::Table = toml::from_str(text)
-        .map_err(|e| (e.message().to_string(), e.span().and_then(|s| at(s.start))))?;
-    match table.get("run_in_transaction") {
-        None => Ok(true),
-        Some(toml::Value::Boolean(b)) => Ok(*b),
-        Some(other) => Err((
-            format!("`run_in_transaction` must be true or false, found {other}"),
-            text.find("run_in_transaction").and_then(at),
-        )),
     }
 }

@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::assemble::load_from_files;
+pub use super::assemble::load_from_files;
 use super::error::{MigrateError, MigrateErrorKind};
 use super::lock;
 use super::model::{Layout, MigrationSet};
 use super::warning::LoadWarning;
+use crate::syntax::{LineIndex, Position};
 
 /// One file of a migration directory, handed to [`load_from_files`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,4 +212,30 @@ pub fn read_dir_files(dir: &Path, display: &str) -> Result<Vec<SourceFile>, Migr
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Reads diesel's `run_in_transaction` (default `true`) from `metadata.toml`; an error
+/// carries the line and column it is about.
+pub(crate) fn metadata_run_in_transaction(
+    bytes: &[u8],
+) -> Result<bool, (String, Option<Position>)> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let at = LineIndex::new(prefix).position(e.valid_up_to());
+            return Err((format!("not valid UTF-8: {e}"), Some(at)));
+        }
+    };
+    let at = |offset: usize| Some(LineIndex::new(text).position(offset));
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|e| (e.message().to_string(), e.span().and_then(|s| at(s.start))))?;
+    match table.get("run_in_transaction") {
+        None => Ok(true),
+        Some(toml::Value::Boolean(b)) => Ok(*b),
+        Some(other) => Err((
+            format!("`run_in_transaction` must be true or false, found {other}"),
+            text.find("run_in_transaction").and_then(at),
+        )),
+    }
 }

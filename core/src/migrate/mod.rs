@@ -15,10 +15,13 @@ mod naming;
 mod validate;
 mod warning;
 
-pub use assemble::{LoadedFiles, load_from_files};
 pub use error::{MigrateError, MigrateErrorKind};
 pub use history_guard::history_table_changes;
-pub use load::{LoadOptions, Loaded, SourceFile, load_dir, load_dir_with, read_dir_files};
+pub use load::{
+    LoadOptions, Loaded, SourceFile, load_dir, load_dir_with, load_from_files, read_dir_files,
+};
 pub use model::{DownOnly, Layout, Migration, MigrationSet, checksum};
 pub use validate::{NO_TRANSACTION_MARKER, has_no_transaction_marker, non_transactional};
 pub use warning::{LoadWarning, LoadWarningKind};
+
+pub use assemble::LoadedFiles;
