@@ -696,3 +696,40 @@ fn a_server_that_stops_answering_mid_run_ends_the_run_with_exit_5() {
     assert!(!exists(&mut client, "public.a"));
     assert_eq!(history(&mut client), vec![]);
 }
+
+#[test]
+fn a_non_superuser_run_restores_its_session_too() {
+    // `SET SESSION AUTHORIZATION <self>` is allowed to any role (PostgreSQL 15,
+    // SetSessionAuthorization: userid == AuthenticatedUserId), so the restore works without
+    // superuser rights.
+    let db = TestDb::new();
+    let role = format!("{}_app", db.name());
+    let mut admin = db.client();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN; GRANT CREATE ON SCHEMA public TO {role}"
+        ))
+        .unwrap();
+    let url = chatbi_db::db::DbUrl::from_parts(&db.host(), db.port(), &role, db.name());
+    let dir = migration_dir(&[
+        (
+            "0001_reset.sql",
+            "-- no-transaction\nSELECT pg_catalog.set_config('search_path', '', false);\n",
+        ),
+        ("0002_t.sql", "create table t (x int);"),
+    ]);
+    let migrator = Migrator::from_dir(dir.path()).unwrap();
+    let result = url.connect().map(|mut c| migrator.run(&mut c));
+    let owner: Option<String> = admin
+        .query_opt(
+            "select tableowner::text from pg_tables where tablename = 't'",
+            &[],
+        )
+        .unwrap()
+        .map(|r| r.get(0));
+    admin
+        .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
+        .unwrap();
+    assert_eq!(result.unwrap().unwrap().len(), 2);
+    assert_eq!(owner.as_deref(), Some(role.as_str()));
+}
