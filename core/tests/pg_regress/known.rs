@@ -131,8 +131,8 @@ fn known_crash_reproducers() {
         );
         match run.crashes.first() {
             Some(c) => println!(
-                "still crashes: known_{i} ({}, {}): {}",
-                k.source, k.statement, c.what
+                "still crashes: known_{i} ({}, {}): {}\n    cause: {}",
+                k.source, k.statement, c.what, k.cause
             ),
             None => println!(
                 "FIXED: known_{i} ({}, {}) no longer crashes",

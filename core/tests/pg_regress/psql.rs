@@ -19,13 +19,11 @@ pub fn sql_of_script(text: &str) -> String {
             out.push_str(&inline_meta(line));
         }
         i += 1;
-        if starts_copy_data(line) {
-            if let Some(end) = copy_data_end(&lines, i) {
-                for data in &lines[i..=end] {
-                    out.push_str(&blank(data));
-                }
-                i = end + 1;
+        if let Some(end) = copy_data_end(&lines, i).filter(|_| starts_copy_data(line)) {
+            for data in &lines[i..=end] {
+                out.push_str(&blank(data));
             }
+            i = end + 1;
         }
     }
     out
@@ -69,17 +67,17 @@ fn inline_meta(line: &str) -> String {
     while let Some(at) = rest.find(['\'', '\\']) {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
-        if from.starts_with('\'') {
+        if let Some(after) = from.strip_prefix('\'') {
             quotes += 1;
             out.push('\'');
-            rest = &from[1..];
+            rest = after;
             continue;
         }
         let command = &from[1..];
-        if quotes % 2 == 0 && command.starts_with(';') {
+        if quotes.is_multiple_of(2) && command.starts_with(';') {
             out.push_str("; ");
             rest = &from[2..];
-        } else if quotes % 2 == 0 && sends_buffer(command) {
+        } else if quotes.is_multiple_of(2) && sends_buffer(command) {
             out.push(';');
             out.push_str(&blank(command));
             return out;
