@@ -34,7 +34,9 @@ nice=(nice -n 15); [ "${FUZZ_NICE:-15}" = 0 ] && nice=()
 cd "$root/fuzz"
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install cargo-fuzz --locked" >&2; exit 2; }
 [ -d corpus ] || "$root/scripts/fuzz_seed.sh"
-"${nice[@]}" cargo fuzz build -a -s none --features db
+# the url target needs the root package (`--features db`), a much longer build: only when asked
+features=(); for t in "${targets[@]}"; do [ "$t" = url ] && features=(--features db); done
+"${nice[@]}" cargo fuzz build -a -s none "${features[@]}"
 
 max_len() { case $1 in syntax_replay|describe) echo 8192 ;; sqlx_reader|layout) echo 65536 ;; *) echo 4096 ;; esac; }
 status=0
@@ -45,7 +47,7 @@ for t in "${targets[@]}"; do
   log=$(mktemp)
   start=$(date +%s)
   set +e
-  "${nice[@]}" cargo fuzz run -a -s none --features db "$t" "corpus/$t" -- \
+  "${nice[@]}" cargo fuzz run -a -s none "${features[@]}" "$t" "corpus/$t" -- \
     "${limit[@]}" "${keep[@]}" -max_len="$(max_len "$t")" -timeout=20 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
   rc=$?

@@ -45,7 +45,11 @@ fn set_of(parsed: &lock::Lock) -> MigrationSet {
         .map(|e| Migration {
             version: e.version,
             description: Cow::Owned(e.file.clone()),
-            up_sql: Cow::Borrowed(if e.crlf { "select 1;\r\n" } else { "select 1;\n" }),
+            up_sql: Cow::Borrowed(if e.crlf {
+                "select 1;\r\n"
+            } else {
+                "select 1;\n"
+            }),
             down_sql: None,
             no_transaction: false,
             checksum: Cow::Owned(e.checksum.clone()),
