@@ -33,7 +33,7 @@ fuzz_target!(init: chatbi_db_fuzz::init(), |data: &[u8]| {
             strict_down,
             ..LoadOptions::default()
         };
-        let Ok((set, _)) = load_from_files("fuzz", &options, &files) else {
+        let Ok(chatbi_db_core::migrate::LoadedFiles { set, .. }) = load_from_files("fuzz", &options, &files) else {
             continue;
         };
         let rendered = lock::render(&set);

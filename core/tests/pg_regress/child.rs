@@ -168,7 +168,7 @@ impl Child {
         let load = Step::whole("load", name);
         let loaded = self.step(load, || load_from_files("pg_regress", &options, &[file]));
         let set = match loaded {
-            Some(Ok((set, _))) => Some(set),
+            Some(Ok(loaded)) => Some(loaded.set),
             Some(Err(_)) => {
                 self.counts.load_refused = true;
                 None
