@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --time) time_s=$2; shift ;;
     --runs) runs=$2; shift ;;
     --keep-going) keep=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1) ;;
-    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
     *) targets+=("$1") ;;
   esac
   shift
