@@ -32,7 +32,7 @@ pub use types::SqlType;
 
 use crate::catalog::types::quote_ident;
 use crate::offline::{self, ColumnOrigin, CustomType, TypeInfo, TypeKind};
-use crate::syntax::{LineIndex, Position};
+use crate::syntax::{self, LineIndex, Position};
 
 /// One output column of a described query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub(crate) fn describe_impl(
         offset,
         position: index.position(offset),
     };
-    let stmt = parser::parse_statement(sql).map_err(|e| mk(e.message, e.offset, None))?;
+    let stmt = parse(sql).map_err(|e| mk(e.message, e.offset, None))?;
     let mut a = analyze::Analyzer::new(schema);
     let cols = a
         .statement(&stmt)
@@ -130,6 +130,21 @@ pub(crate) fn describe_impl(
                 origin: c.origin.map(|o| (o.table, o.column)),
             })
             .collect(),
+    })
+}
+
+/// Parses `sql` (one statement): refused when it nests deeper than the server accepts, or when
+/// PostgreSQL's grammar (squawk's parser, through `syntax`, whose positions are the server's)
+/// or the analyser's own parser finds a syntax error.
+fn parse(sql: &str) -> Result<ast::Stmt, crate::syntax::SyntaxError> {
+    let parsed = syntax::parse(sql);
+    if let Some(e) = syntax::first_error(sql, &parsed) {
+        return Err(e);
+    }
+    parser::parse_statement(sql).map_err(|e| syntax::SyntaxError {
+        message: e.message,
+        offset: e.offset,
+        position: LineIndex::new(sql).position(e.offset),
     })
 }
 
