@@ -133,15 +133,19 @@ pub(crate) fn describe_impl(
     })
 }
 
-/// Parses `sql` (one statement): refused when it nests deeper than the server accepts, or when
-/// PostgreSQL's grammar (squawk's parser, through `syntax`, whose positions are the server's)
-/// or the analyser's own parser finds a syntax error.
+/// Parses `sql` (one statement) with the analyser's parser. What it does not take for a query
+/// (an error, or a statement it describes as empty) is checked by PostgreSQL's grammar
+/// (squawk's parser, through `syntax`), whose syntax errors and positions are the server's.
+/// Both refuse input nested deeper than the server accepts (`syntax`'s depth limits).
 fn parse(sql: &str) -> Result<ast::Stmt, crate::syntax::SyntaxError> {
-    let parsed = syntax::parse(sql);
-    if let Some(e) = syntax::first_error(sql, &parsed) {
-        return Err(e);
+    let ours = parser::parse_statement(sql);
+    if matches!(ours, Ok(ast::Stmt::Other) | Err(_)) {
+        let parsed = syntax::parse(sql);
+        if let Some(e) = syntax::first_error(sql, &parsed) {
+            return Err(e);
+        }
     }
-    parser::parse_statement(sql).map_err(|e| syntax::SyntaxError {
+    ours.map_err(|e| syntax::SyntaxError {
         message: e.message,
         offset: e.offset,
         position: LineIndex::new(sql).position(e.offset),

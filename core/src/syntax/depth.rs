@@ -68,9 +68,13 @@ const RESTARTS: &[&str] = &[
 
 /// The first place where `sql` nests deeper than the server accepts, if any.
 pub(crate) fn check(sql: &str) -> Option<TooDeep> {
-    let tokens = tokenize(sql);
+    check_tokens(&tokenize(sql))
+}
+
+/// [`check`] over a text's tokens.
+pub(crate) fn check_tokens(tokens: &[Token<'_>]) -> Option<TooDeep> {
     let mut groups: Vec<Chain> = vec![Chain::default()];
-    for t in &tokens {
+    for t in tokens {
         match t.kind {
             TokenKind::LParen | TokenKind::LBracket => {
                 if groups.len() > MAX_PARENS {

@@ -8,7 +8,7 @@ mod depth;
 mod position;
 mod token;
 
-pub(crate) use depth::recurse;
+pub(crate) use depth::{check_tokens as check_depth, recurse};
 pub use position::{LineIndex, Position};
 pub use token::{Token, TokenKind, TokenStatement, split_statements, tokenize};
 
