@@ -85,10 +85,8 @@ pub(crate) fn check_tokens(tokens: &[Token<'_>]) -> Option<TooDeep> {
                 }
                 groups.push(Chain::default());
             }
-            TokenKind::RParen | TokenKind::RBracket => {
-                if groups.len() > 1 {
-                    groups.pop();
-                }
+            TokenKind::RParen | TokenKind::RBracket if groups.len() > 1 => {
+                groups.pop();
             }
             TokenKind::Comma | TokenKind::Semi => {
                 if let Some(g) = groups.last_mut() {
