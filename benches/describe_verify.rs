@@ -77,4 +77,28 @@ fn main() {
     projects.sort();
     report("from the migrations", &projects, &load_migrations);
     report("schemas from catalog.pg15.json", &projects, &load_stored);
+    deep_input();
+}
+
+/// Deep input (issue 11, part 5): `SELECT 1+1+…` at the server's limit (4,092 terms, described)
+/// and far past it (20,000 terms, refused by the depth pre-scan). Median of 5 runs each.
+fn deep_input() {
+    let schema = load_stored(&corpus().join("rust-lang__docs.rs"));
+    for n in [4_092, 20_000] {
+        let sql = format!("SELECT {} AS x", vec!["1"; n].join("+"));
+        let mut times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let outcome = chatbi_db_core::describe::describe(&schema, &sql);
+                let took = start.elapsed();
+                std::hint::black_box(outcome.is_ok());
+                took
+            })
+            .collect();
+        times.sort();
+        println!(
+            "describe SELECT 1+1+… with {n} terms: median {:?}",
+            times[2]
+        );
+    }
 }

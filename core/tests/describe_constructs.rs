@@ -901,9 +901,10 @@ fn errors_a_server_would_raise_with_positions() {
         error("SELECT $2::int"),
         "1:1: could not determine data type of parameter $1"
     );
+    // psql -c 'SELECT FROM WHERE': syntax error at or near "WHERE" (the token as written)
     assert_eq!(
         error("SELECT FROM WHERE"),
-        "1:13: syntax error at or near \"where\""
+        "1:13: syntax error at or near \"WHERE\""
     );
     assert_eq!(
         error("SELECT id\nFROM users\nWHERE x.id = 1"),

@@ -388,7 +388,7 @@ impl Migrator {
             });
         }
         for r in rows {
-            if self.find(r.version).is_none() {
+            if !self.set.knows_version(r.version) {
                 entries.push(StatusEntry {
                     version: r.version,
                     description: r.description.clone(),
@@ -433,7 +433,7 @@ impl Migrator {
         }
         let missing: Vec<i64> = rows
             .iter()
-            .filter(|r| self.find(r.version).is_none())
+            .filter(|r| !self.set.knows_version(r.version))
             .map(|r| r.version)
             .collect();
         if !missing.is_empty() && !options.ignore_missing {

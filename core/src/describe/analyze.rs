@@ -746,6 +746,10 @@ impl<'s> Analyzer<'s> {
     }
 
     fn query(&mut self, q: &Query, hint: Option<&[SqlType]>) -> AResult<Vec<Col>> {
+        crate::syntax::recurse(|| self.query_body(q, hint))
+    }
+
+    fn query_body(&mut self, q: &Query, hint: Option<&[SqlType]>) -> AResult<Vec<Col>> {
         // only this query's own SELECT list or VALUES rows are assigned, not its CTEs'
         let assignment = self.assignment.take();
         self.push();
@@ -789,6 +793,15 @@ impl<'s> Analyzer<'s> {
     }
 
     fn set_expr(
+        &mut self,
+        body: &SetExpr,
+        hint: Option<&[SqlType]>,
+        order_by: &[OrderItem],
+    ) -> AResult<Vec<Col>> {
+        crate::syntax::recurse(|| self.set_expr_kind(body, hint, order_by))
+    }
+
+    fn set_expr_kind(
         &mut self,
         body: &SetExpr,
         hint: Option<&[SqlType]>,
@@ -1287,6 +1300,10 @@ impl<'s> Analyzer<'s> {
     }
 
     fn add_from_item(&mut self, item: &FromItem) -> AResult<(usize, usize)> {
+        crate::syntax::recurse(|| self.add_from_item_kind(item))
+    }
+
+    fn add_from_item_kind(&mut self, item: &FromItem) -> AResult<(usize, usize)> {
         let start = self.top().entries.len();
         match item {
             FromItem::Table {
@@ -1926,6 +1943,10 @@ impl<'s> Analyzer<'s> {
     // ------------------------------------------------------------------ expressions
 
     fn expr(&mut self, e: &Expr) -> AResult<Info> {
+        crate::syntax::recurse(|| self.expr_kind(e))
+    }
+
+    fn expr_kind(&mut self, e: &Expr) -> AResult<Info> {
         let o = e.offset;
         match &e.kind {
             ExprKind::Column(parts) => {

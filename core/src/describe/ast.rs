@@ -285,7 +285,19 @@ impl Expr {
     /// Where the expression starts, as PostgreSQL's `exprLocation` reports it: the leftmost
     /// of its own position (an operator's, a cast's `::`) and its leading operand's.
     pub(crate) fn leftmost(&self) -> usize {
-        let lead = match &self.kind {
+        // a loop down the leading operands: a chain of 4,000 operators is as deep
+        let mut min = self.offset;
+        let mut e = self;
+        while let Some(lead) = e.lead() {
+            min = min.min(lead.offset);
+            e = lead;
+        }
+        min
+    }
+
+    /// The leading operand, for expressions written after it (`a + b`, `a::t`, `a IS NULL`).
+    fn lead(&self) -> Option<&Expr> {
+        match &self.kind {
             ExprKind::Binary { left, .. }
             | ExprKind::IsDistinct { left, .. }
             | ExprKind::AnyAll { left, .. }
@@ -304,8 +316,7 @@ impl Expr {
             | ExprKind::Index { expr, .. }
             | ExprKind::AtTimeZone { expr, .. } => Some(expr),
             _ => None,
-        };
-        lead.map_or(self.offset, |e| e.leftmost().min(self.offset))
+        }
     }
 }
 

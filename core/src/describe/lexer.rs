@@ -43,6 +43,12 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, LexError> {
         message: e.message,
         offset: e.offset,
     })?;
+    if let Some(deep) = syntax::check_depth(&toks) {
+        return Err(LexError {
+            message: deep.message,
+            offset: deep.offset,
+        });
+    }
     let mut out = Vec::with_capacity(toks.len() + 1);
     let mut prev: Option<syntax::Token<'_>> = None;
     for t in toks {

@@ -32,7 +32,7 @@ pub use types::SqlType;
 
 use crate::catalog::types::quote_ident;
 use crate::offline::{self, ColumnOrigin, CustomType, TypeInfo, TypeKind};
-use crate::syntax::{LineIndex, Position};
+use crate::syntax::{self, LineIndex, Position};
 
 /// One output column of a described query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub(crate) fn describe_impl(
         offset,
         position: index.position(offset),
     };
-    let stmt = parser::parse_statement(sql).map_err(|e| mk(e.message, e.offset, None))?;
+    let stmt = parse(sql).map_err(|e| mk(e.message, e.offset, None))?;
     let mut a = analyze::Analyzer::new(schema);
     let cols = a
         .statement(&stmt)
@@ -130,6 +130,25 @@ pub(crate) fn describe_impl(
                 origin: c.origin.map(|o| (o.table, o.column)),
             })
             .collect(),
+    })
+}
+
+/// Parses `sql` (one statement) with the analyser's parser. What it does not take for a query
+/// (an error, or a statement it describes as empty) is checked by PostgreSQL's grammar
+/// (squawk's parser, through `syntax`), whose syntax errors and positions are the server's.
+/// Both refuse input nested deeper than the server accepts (`syntax`'s depth limits).
+fn parse(sql: &str) -> Result<ast::Stmt, crate::syntax::SyntaxError> {
+    let ours = parser::parse_statement(sql);
+    if matches!(ours, Ok(ast::Stmt::Other) | Err(_)) {
+        let parsed = syntax::parse(sql);
+        if let Some(e) = syntax::first_error(sql, &parsed) {
+            return Err(e);
+        }
+    }
+    ours.map_err(|e| syntax::SyntaxError {
+        message: e.message,
+        offset: e.offset,
+        position: LineIndex::new(sql).position(e.offset),
     })
 }
 

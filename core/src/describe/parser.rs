@@ -333,6 +333,10 @@ impl Parser {
     }
 
     pub(crate) fn query(&mut self) -> PResult<Query> {
+        crate::syntax::recurse(|| self.query_inner())
+    }
+
+    fn query_inner(&mut self) -> PResult<Query> {
         let with = if self.is_kw("with") {
             Some(self.with_clause()?)
         } else {
@@ -441,6 +445,10 @@ impl Parser {
 
     /// Set operations: INTERSECT binds tighter than UNION / EXCEPT.
     fn set_expr(&mut self, min_prec: u8) -> PResult<SetExpr> {
+        crate::syntax::recurse(|| self.set_expr_inner(min_prec))
+    }
+
+    fn set_expr_inner(&mut self, min_prec: u8) -> PResult<SetExpr> {
         let mut left = self.set_primary()?;
         loop {
             let (op, prec) = if self.is_kw("union") {
@@ -626,6 +634,10 @@ impl Parser {
     }
 
     fn group_item(&mut self) -> PResult<GroupItem> {
+        crate::syntax::recurse(|| self.group_item_inner())
+    }
+
+    fn group_item_inner(&mut self) -> PResult<GroupItem> {
         if self.is_op("(") && matches!(self.peek_at(1), Tok::Op(o) if o == ")") {
             self.bump();
             self.bump();
@@ -723,6 +735,10 @@ impl Parser {
     }
 
     fn parse_from_item(&mut self) -> PResult<FromItem> {
+        crate::syntax::recurse(|| self.parse_from_item_inner())
+    }
+
+    fn parse_from_item_inner(&mut self) -> PResult<FromItem> {
         let mut left = self.parse_from_primary()?;
         loop {
             let natural = self.eat_kw("natural");
@@ -1278,6 +1294,10 @@ impl Parser {
     // ---------------------------------------------------------------- expressions
 
     pub(crate) fn expr(&mut self) -> PResult<Expr> {
+        crate::syntax::recurse(|| self.expr_inner())
+    }
+
+    fn expr_inner(&mut self) -> PResult<Expr> {
         self.or_expr()
     }
 
@@ -1310,6 +1330,10 @@ impl Parser {
     }
 
     fn not_expr(&mut self) -> PResult<Expr> {
+        crate::syntax::recurse(|| self.not_expr_inner())
+    }
+
+    fn not_expr_inner(&mut self) -> PResult<Expr> {
         if self.is_kw("not") {
             let offset = self.offset();
             self.bump();
@@ -1640,6 +1664,10 @@ impl Parser {
     }
 
     fn unary_expr(&mut self) -> PResult<Expr> {
+        crate::syntax::recurse(|| self.unary_expr_inner())
+    }
+
+    fn unary_expr_inner(&mut self) -> PResult<Expr> {
         let offset = self.offset();
         if let Tok::Op(o) = self.peek().clone()
             && (o == "-" || o == "+" || o == "~" || o == "@" || o == "|/")
@@ -1966,6 +1994,10 @@ impl Parser {
     }
 
     fn array_literal(&mut self, offset: usize) -> PResult<Expr> {
+        crate::syntax::recurse(|| self.array_literal_inner(offset))
+    }
+
+    fn array_literal_inner(&mut self, offset: usize) -> PResult<Expr> {
         self.expect_op("[")?;
         let mut items = Vec::new();
         if !self.is_op("]") {

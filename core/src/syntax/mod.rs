@@ -4,10 +4,12 @@
 //! else in core, and everything outside core, goes through the types here, so the
 //! parser can be swapped without touching the layers above.
 
+mod depth;
 mod position;
 mod token;
 mod transaction;
 
+pub(crate) use depth::{check_tokens as check_depth, recurse};
 pub use position::{LineIndex, Position};
 pub use token::{Token, TokenKind, TokenStatement, split_statements, tokenize};
 pub use transaction::{TransactionControl, transaction_controls};
@@ -62,6 +64,9 @@ pub struct ParsedSql {
     pub statements: Vec<Statement>,
     /// Syntax errors in source order; empty when the text parsed cleanly.
     pub errors: Vec<SyntaxError>,
+    /// The text nests deeper than the server accepts: it was refused before parsing, and
+    /// `errors` holds the server's message alone.
+    pub too_deep: bool,
 }
 
 /// Parses PostgreSQL SQL text.
@@ -76,8 +81,19 @@ pub struct ParsedSql {
 /// assert_eq!(parsed.statements[1].position.line, 2);
 /// ```
 pub fn parse(sql: &str) -> ParsedSql {
-    let parse = squawk_syntax::SourceFile::parse(sql);
     let index = LineIndex::new(sql);
+    if let Some(deep) = depth::check(sql) {
+        return ParsedSql {
+            statements: Vec::new(),
+            errors: vec![SyntaxError {
+                message: deep.message,
+                offset: deep.offset,
+                position: index.position(deep.offset),
+            }],
+            too_deep: true,
+        };
+    }
+    let parse = with_stack_for(sql, || squawk_syntax::SourceFile::parse(sql));
     let errors = parse
         .errors()
         .into_iter()
@@ -103,5 +119,55 @@ pub fn parse(sql: &str) -> ParsedSql {
             }
         })
         .collect();
-    ParsedSql { statements, errors }
+    ParsedSql {
+        statements,
+        errors,
+        too_deep: false,
+    }
+}
+
+/// Runs `f` (a recursive walk over `sql`, such as squawk's parser) on a stack big enough for
+/// `sql`'s deepest nesting: squawk's parser takes about 600 bytes of stack per parenthesis
+/// (unoptimised build), so 1 KiB per byte of text is an upper bound, and [`depth::check`]
+/// keeps the text within the server's own limits. A new stack is only made when the
+/// current one has less left than that.
+pub(crate) fn with_stack_for<R>(sql: &str, f: impl FnOnce() -> R) -> R {
+    let need = (256 << 10) + sql.len() * 1024;
+    match stacker::remaining_stack() {
+        Some(left) if left >= need => f(),
+        _ => stacker::grow(need, f),
+    }
+}
+
+/// The first syntax error of a parsed query text, worded as PostgreSQL words it:
+/// `syntax error at or near "selectt"` at that token, or `syntax error at end of input`.
+/// Scanner errors and the depth limits keep their own wording.
+pub fn first_error(sql: &str, parsed: &ParsedSql) -> Option<SyntaxError> {
+    let err = parsed.errors.first()?;
+    if let Err(scan) = Token::tokenize_checked(sql) {
+        return Some(scan);
+    }
+    if parsed.too_deep {
+        return Some(err.clone());
+    }
+    let index = LineIndex::new(sql);
+    let tokens = tokenize(sql);
+    let mut at = tokens.partition_point(|t| t.offset < err.offset);
+    // squawk blames a trailing comma itself; the server, the token after it
+    if err.message.contains("trailing comma") {
+        at += 1;
+    }
+    let near = tokens.get(at);
+    Some(match near {
+        Some(t) => SyntaxError {
+            message: format!("syntax error at or near \"{}\"", t.text),
+            offset: t.offset,
+            position: index.position(t.offset),
+        },
+        None => SyntaxError {
+            message: "syntax error at end of input".into(),
+            offset: sql.len(),
+            position: index.position(sql.len()),
+        },
+    })
 }
