@@ -2,12 +2,17 @@
 
 use crate::syntax::{LineIndex, Token, TokenKind, split_statements};
 
-use super::error::{CatalogError, Diagnostic, ErrorKind};
+use super::deps::{
+    check_inheritance, check_not_member_of_itself, drop_relation_cascade, drop_type,
+    fks_depending_on_key, propagate_to_children, views_depending_on,
+};
+use super::error::{CatalogError, Diagnostic, ErrorKind, NoteKind};
 use super::model::*;
 use super::parser::{Cursor, Fail, PResult, RawType, fail};
 use super::select::ViewTyper;
 use super::types::{self, TypeRef};
-use super::{Catalog, extensions, plpgsql};
+use super::unknown::{ObjectKind, Target, statement_targets};
+use super::{Catalog, ReplayOptions, extensions, plpgsql};
 
 /// Where a statement comes from, for positions.
 pub(crate) struct Ctx<'a> {
@@ -17,6 +22,8 @@ pub(crate) struct Ctx<'a> {
     /// When replaying text that is not the file itself (an `EXECUTE` string), every position
     /// maps to this offset of the file.
     pub fixed_offset: Option<usize>,
+    /// Notes about what is not modelled are errors.
+    pub strict: bool,
 }
 
 impl Ctx<'_> {
@@ -24,12 +31,42 @@ impl Ctx<'_> {
         self.index.position(self.fixed_offset.unwrap_or(offset))
     }
 
-    pub fn note(&self, notes: &mut Vec<Diagnostic>, offset: usize, message: impl Into<String>) {
+    fn push(&self, notes: &mut Vec<Diagnostic>, offset: usize, kind: NoteKind, message: String) {
         notes.push(Diagnostic {
             file: self.file.to_string(),
             position: self.position(offset),
-            message: message.into(),
+            kind,
+            message,
         });
+    }
+
+    /// The server's own NOTICE (`... already exists, skipping`).
+    pub fn notice(&self, notes: &mut Vec<Diagnostic>, offset: usize, message: impl Into<String>) {
+        self.push(notes, offset, NoteKind::Notice, message.into());
+    }
+
+    /// How the replay handled a statement.
+    pub fn info(&self, notes: &mut Vec<Diagnostic>, offset: usize, message: impl Into<String>) {
+        self.push(notes, offset, NoteKind::Info, message.into());
+    }
+
+    /// Something the replay does not model: a note, and `targets` marked as not fully known;
+    /// an error when the replay is strict.
+    pub fn not_modelled(
+        &self,
+        cat: &mut Catalog,
+        notes: &mut Vec<Diagnostic>,
+        offset: usize,
+        message: impl Into<String>,
+        targets: Vec<Target>,
+    ) -> PResult<()> {
+        let message = message.into();
+        if self.strict {
+            return fail(offset, ErrorKind::NotModelled, message);
+        }
+        cat.mark_unknown(targets, self.file, self.position(offset), &message);
+        self.push(notes, offset, NoteKind::NotModelled, message);
+        Ok(())
     }
 
     pub fn error(&self, f: Fail) -> CatalogError {
@@ -47,6 +84,7 @@ pub(crate) fn replay_text(
     file: &str,
     sql: &str,
     typer: &dyn ViewTyper,
+    options: ReplayOptions,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<(), CatalogError> {
     let ctx = Ctx {
@@ -54,6 +92,7 @@ pub(crate) fn replay_text(
         index: LineIndex::new(sql),
         typer,
         fixed_offset: None,
+        strict: options.strict,
     };
     for stmt in split_statements(sql) {
         run_statement(cat, &stmt.tokens, sql, &ctx, notes)?;
@@ -61,7 +100,8 @@ pub(crate) fn replay_text(
     Ok(())
 }
 
-/// Runs one statement; parse problems become notes, server-style errors are returned.
+/// Runs one top-level statement: what it does not model becomes a note, server-style errors
+/// are returned.
 pub(crate) fn run_statement(
     cat: &mut Catalog,
     toks: &[Token<'_>],
@@ -69,35 +109,91 @@ pub(crate) fn run_statement(
     ctx: &Ctx<'_>,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<(), CatalogError> {
-    let mut c = Cursor::new(toks, src);
-    let start = c.offset();
-    let backup = if toks
-        .first()
-        .is_some_and(|t| t.is_word("alter") || t.is_word("create"))
-    {
-        None
-    } else {
-        None::<Catalog>
-    };
-    let _ = backup;
-    match exec(cat, &mut c, ctx, notes) {
-        Ok(()) => Ok(()),
-        Err(f) if f.kind == ErrorKind::Unsupported => {
-            let head: String = toks
-                .iter()
-                .take(4)
-                .map(|t| t.text)
-                .collect::<Vec<_>>()
-                .join(" ");
-            ctx.note(
-                notes,
-                start,
-                format!("statement not replayed ({head} ...): {}", f.message),
-            );
-            Ok(())
-        }
-        Err(f) => Err(ctx.error(f)),
+    run_statement_as(cat, toks, src, ctx, notes, false)
+}
+
+/// [`run_statement`]; `nested` for a statement of a `DO` body, where what the replay cannot
+/// read may be PL/pgSQL rather than SQL and is never a syntax error.
+pub(crate) fn run_statement_as(
+    cat: &mut Catalog,
+    toks: &[Token<'_>],
+    src: &str,
+    ctx: &Ctx<'_>,
+    notes: &mut Vec<Diagnostic>,
+    nested: bool,
+) -> Result<(), CatalogError> {
+    if let Some((ext, word, off)) = extensions::implied_by_opclass(cat, toks) {
+        let what = format!("operator class \"{word}\"");
+        extensions::assume_installed(cat, ctx, notes, ext, &what, off).map_err(|e| ctx.error(e))?;
     }
+    let start = toks.first().map_or(0, |t| t.offset);
+    let mut r = exec(cat, &mut Cursor::new(toks, src), ctx, notes);
+    // a contrib extension's type used without CREATE EXTENSION: assume it, then run again
+    if let Err(f) = &r
+        && let Some(ext) = implied_by_type(cat, f)
+    {
+        let what = f.message.replace(" does not exist", "");
+        extensions::assume_installed(cat, ctx, notes, ext, &what, f.offset)
+            .map_err(|e| ctx.error(e))?;
+        r = exec(cat, &mut Cursor::new(toks, src), ctx, notes);
+    }
+    let Err(mut f) = r else {
+        return Ok(());
+    };
+    if f.kind == ErrorKind::SyntaxError {
+        match syntax_error_at(toks, src) {
+            Some(e) if !nested => return Err(ctx.error(e)),
+            _ => f.kind = ErrorKind::NotModelled,
+        }
+    }
+    if f.kind != ErrorKind::NotModelled {
+        return Err(ctx.error(f));
+    }
+    let head: Vec<&str> = toks.iter().take(4).map(|t| t.text).collect();
+    let message = format!(
+        "statement not replayed ({} ...): {}",
+        head.join(" "),
+        f.message
+    );
+    ctx.not_modelled(cat, notes, start, message, statement_targets(toks))
+        .map_err(|e| ctx.error(e))
+}
+
+/// The contrib extension providing the type a failure says does not exist, when it is not
+/// installed.
+fn implied_by_type(cat: &Catalog, f: &Fail) -> Option<&'static str> {
+    if f.kind != ErrorKind::UndefinedObject {
+        return None;
+    }
+    let name = f
+        .message
+        .strip_prefix("type \"")?
+        .strip_suffix("\" does not exist")?;
+    let ext = extensions::provider_of(name)?;
+    (!cat.extensions.contains_key(ext)).then_some(ext)
+}
+
+/// The server's syntax error for a statement, when the SQL parser rejects it too (else the
+/// statement is valid SQL the replay does not read: not modelled).
+fn syntax_error_at(toks: &[Token<'_>], src: &str) -> Option<Fail> {
+    let (first, last) = (toks.first()?, toks.last()?);
+    let start = first.offset;
+    let text = &src[start..last.offset + last.text.len()];
+    let err = crate::syntax::parse(text).errors.into_iter().next()?;
+    let at = start + err.offset;
+    let message = match toks.iter().find(|t| t.offset + t.text.len() > at) {
+        Some(t) => format!("syntax error at or near \"{}\"", t.text),
+        None => "syntax error at end of input".to_string(),
+    };
+    let offset = toks
+        .iter()
+        .find(|t| t.offset + t.text.len() > at)
+        .map_or(at, |t| t.offset);
+    Some(Fail {
+        offset,
+        kind: ErrorKind::SyntaxError,
+        message,
+    })
 }
 
 fn exec(
@@ -150,7 +246,7 @@ fn exec(
         | "prepare" | "execute" | "deallocate" | "security" | "merge" => Ok(()),
         _ => fail(
             first.offset,
-            ErrorKind::Unsupported,
+            ErrorKind::SyntaxError,
             format!("unknown statement \"{}\"", first.text),
         ),
     }
@@ -217,11 +313,14 @@ impl Catalog {
     ) -> PResult<QualName> {
         match self.find_relation_schema(schema, name) {
             Some(s) => Ok(QualName::new(s, name)),
-            None => fail(
-                off,
-                ErrorKind::UndefinedTable,
-                format!("relation \"{}\" does not exist", display_name(schema, name)),
-            ),
+            None => match self.unknown_relation(schema, name) {
+                Some(u) => fail(off, ErrorKind::NotModelled, u.to_string()),
+                None => fail(
+                    off,
+                    ErrorKind::UndefinedTable,
+                    format!("relation \"{}\" does not exist", display_name(schema, name)),
+                ),
+            },
         }
     }
 
@@ -262,7 +361,7 @@ impl Catalog {
             let (schema, table, col) = match parts.as_slice() {
                 [t, c] => (None, t.as_str(), c.as_str()),
                 [s, t, c] => (Some(s.as_str()), t.as_str(), c.as_str()),
-                _ => return fail(rt.offset, ErrorKind::Unsupported, "bad %TYPE reference"),
+                _ => return fail(rt.offset, ErrorKind::SyntaxError, "bad %TYPE reference"),
             };
             let q = self.require_relation(schema, table, rt.offset)?;
             return match self.rel(&q).column(col) {
@@ -337,14 +436,21 @@ impl Catalog {
                 t.array_dims += rt.array_dims;
                 Ok(t)
             }
-            None => fail(
-                rt.offset,
-                ErrorKind::UndefinedObject,
-                format!(
-                    "type \"{}\" does not exist",
-                    display_name(rt.schema.as_deref(), &rt.name)
-                ),
-            ),
+            None => {
+                let schema = rt.schema.as_deref();
+                if let Some(mut t) = self.opaque_extension_type(schema, &rt.name) {
+                    t.array_dims = rt.array_dims;
+                    return Ok(t);
+                }
+                if let Some(u) = self.unknown_type(schema, &rt.name) {
+                    return fail(rt.offset, ErrorKind::NotModelled, u.to_string());
+                }
+                fail(
+                    rt.offset,
+                    ErrorKind::UndefinedObject,
+                    format!("type \"{}\" does not exist", display_name(schema, &rt.name)),
+                )
+            }
         }
     }
 
@@ -363,6 +469,79 @@ impl Catalog {
             .into_iter()
             .flat_map(|s| s.relations.values())
             .flat_map(|r| r.constraints.iter().map(|c| c.name.as_str()))
+    }
+}
+
+impl Catalog {
+    /// The default the server stores for a column of type `ty`: none for a null constant,
+    /// unless coercing it to the column's type takes a call (a type modifier, a domain).
+    ///
+    /// ```sql
+    /// -- psql, PostgreSQL 15: create domain d as int; create table t (a int default null,
+    /// --   b varchar(5) default null, c d default null, e int[] default null);
+    /// -- select attname, atthasdef from pg_attribute where attrelid = 't'::regclass and attnum > 0;
+    /// -- a f | b t | c t | e f
+    /// ```
+    fn stored_default(&self, ty: &TypeRef, text: String) -> Option<String> {
+        let domain = !ty.is_array()
+            && matches!(
+                self.type_def_of(ty).map(|d| &d.kind),
+                Some(TypeKind::Domain { .. })
+            );
+        if is_null_constant(&text) && ty.typmod < 0 && !domain {
+            None
+        } else {
+            Some(text)
+        }
+    }
+}
+
+/// The object a statement names was not found.
+pub(crate) struct Missing<'a> {
+    /// The word in the server's message: `relation`, `table`, `index`, `type`, ...
+    pub what: &'a str,
+    /// The kind of object, for marks of statements not modelled.
+    pub object: ObjectKind,
+    /// The schema as written.
+    pub schema: Option<&'a str>,
+    /// The name as written.
+    pub name: &'a str,
+    /// Where the name is.
+    pub off: usize,
+    /// The statement said `IF EXISTS`.
+    pub if_exists: bool,
+}
+
+impl Missing<'_> {
+    /// With `IF EXISTS`, the server's notice and `Ok` (the statement skips the object); for an
+    /// object a statement not modelled touched, not modelled; else the server's `does not
+    /// exist` error.
+    pub(crate) fn handle(
+        &self,
+        cat: &Catalog,
+        ctx: &Ctx<'_>,
+        notes: &mut Vec<Diagnostic>,
+    ) -> PResult<()> {
+        let (what, name) = (self.what, self.name);
+        if self.if_exists {
+            ctx.notice(
+                notes,
+                self.off,
+                format!("{what} \"{name}\" does not exist, skipping"),
+            );
+            return Ok(());
+        }
+        if let Some(u) = cat.unknown_of(self.object, self.schema, name) {
+            return fail(self.off, ErrorKind::NotModelled, u.to_string());
+        }
+        let kind = match what {
+            "type" | "extension" | "domain" => ErrorKind::UndefinedObject,
+            "schema" => ErrorKind::UndefinedSchema,
+            "function" | "procedure" | "aggregate" => ErrorKind::UndefinedFunction,
+            _ => ErrorKind::UndefinedTable,
+        };
+        let shown = display_name(self.schema, name);
+        fail(self.off, kind, format!("{what} \"{shown}\" does not exist"))
     }
 }
 
@@ -506,7 +685,7 @@ fn create(
         if c.at_kw("create") {
             return fail(
                 c.offset(),
-                ErrorKind::Unsupported,
+                ErrorKind::NotModelled,
                 "schema elements inside CREATE SCHEMA",
             );
         }
@@ -573,10 +752,18 @@ fn create(
             if matches!(kw, "trigger" | "constraint" | "rule" | "policy") {
                 return Ok(());
             }
-            ctx.note(
+            let what = kw.to_uppercase();
+            if matches!(kw, "foreign" | "operator" | "cast") {
+                let targets = statement_targets(c.toks);
+                let what = c.slice_text(c.i, c.i + 2).to_uppercase();
+                let message = format!("CREATE {what} is not modelled");
+                let start = c.toks.first().map_or(off, |t| t.offset);
+                return ctx.not_modelled(cat, notes, start, message, targets);
+            }
+            ctx.info(
                 notes,
                 off,
-                format!("CREATE {} has no effect on the catalog", kw.to_uppercase()),
+                format!("CREATE {what} has no effect on the catalog"),
             );
             return Ok(());
         }
@@ -711,7 +898,7 @@ fn nulls_distinct(c: &mut Cursor<'_, '_>) {
 }
 
 /// Identifiers mentioned in an expression text (for constraint naming and dependencies).
-fn idents_in(text: &str) -> Vec<String> {
+pub(crate) fn idents_in(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let toks = crate::syntax::tokenize(text);
     for (i, t) in toks.iter().enumerate() {
@@ -873,11 +1060,7 @@ fn column_def(cat: &Catalog, c: &mut Cursor<'_, '_>) -> PResult<ColDef> {
         } else if c.eat_kw("null") {
         } else if c.eat_kw("default") {
             let text = c.text_until(is_constraint_start);
-            col.default = if is_null_constant(&text) {
-                None
-            } else {
-                Some(text)
-            };
+            col.default = cat.stored_default(&col.ty, text);
         } else if c.eat_kw("collate") {
             let (_, coll) = c.qualname()?;
             col.collation = Some(coll);
@@ -961,7 +1144,7 @@ fn create_table(
     let schema = cat.creation_schema(schema.as_deref(), name_off)?;
     if cat.schemas[&schema].has_class(&name) || cat.schemas[&schema].types.contains_key(&name) {
         if if_not {
-            ctx.note(
+            ctx.notice(
                 notes,
                 name_off,
                 format!("relation \"{name}\" already exists, skipping"),
@@ -1615,7 +1798,7 @@ fn create_table_as(
     let off = c.offset();
     let cols = ctx.typer.type_query(cat, &query).map_err(|m| Fail {
         offset: off,
-        kind: ErrorKind::Unsupported,
+        kind: ErrorKind::NotModelled,
         message: format!("cannot type the query: {m}"),
     })?;
     rel.columns = cols
@@ -1696,7 +1879,10 @@ fn create_view(
     }
     let qoff = c.toks.get(start).map_or(off, |t| t.offset);
     let mut cols = match ctx.typer.type_query(cat, &query) {
-        Ok(cols) => cols,
+        Ok(cols) => {
+            cat.forget_unknown_relation(&schema, &name);
+            cols
+        }
         Err(m) => {
             // Missing relations and columns are the server's errors too.
             let missing = m.strip_suffix("\" does not exist").and_then(|head| {
@@ -1707,6 +1893,12 @@ fn create_view(
                         .map(|n| (ErrorKind::UndefinedColumn, n.to_string()))
                 }
             });
+            let unknown = missing
+                .as_ref()
+                .and_then(|_| super::unknown::unknown_named_in(cat, &c.toks[start..end]));
+            if let Some(u) = unknown {
+                return fail(qoff, ErrorKind::NotModelled, u.to_string());
+            }
             if let Some((kind, what)) = missing {
                 let at = c.toks[start..end]
                     .iter()
@@ -1717,11 +1909,10 @@ fn create_view(
                     .map_or(qoff, |t| t.offset);
                 return fail(at, kind, m);
             }
-            ctx.note(
-                notes,
-                qoff,
-                format!("view \"{name}\" created without columns: cannot type its query: {m}"),
-            );
+            let message =
+                format!("view \"{name}\" created without columns: cannot type its query: {m}");
+            let target = (ObjectKind::Relation, Some(schema.clone()), name.clone());
+            ctx.not_modelled(cat, notes, qoff, message, vec![target])?;
             Vec::new()
         }
     };
@@ -1853,7 +2044,7 @@ fn create_index(
         Some(n) => {
             if cat.schemas[&schema].has_class(&n) {
                 if if_not {
-                    ctx.note(
+                    ctx.notice(
                         notes,
                         name_off,
                         format!("relation \"{n}\" already exists, skipping"),
@@ -2536,22 +2727,15 @@ fn alter_table(
                 }
                 return Ok(());
             }
-            if if_exists {
-                ctx.note(
-                    notes,
-                    off,
-                    format!("relation \"{name}\" does not exist, skipping"),
-                );
-                return Ok(());
-            }
-            return fail(
+            return Missing {
+                what: "relation",
+                object: ObjectKind::Relation,
+                schema: schema.as_deref(),
+                name: &name,
                 off,
-                ErrorKind::UndefinedTable,
-                format!(
-                    "relation \"{}\" does not exist",
-                    display_name(schema.as_deref(), &name)
-                ),
-            );
+                if_exists,
+            }
+            .handle(cat, ctx, notes);
         }
     };
     let _ = want_kind;
@@ -2912,9 +3096,10 @@ fn alter_table_action(
         c.eat_kw("column");
         let if_not = c.eat_kws(&["if", "not", "exists"]);
         let def = column_def(cat, c)?;
+        check_not_member_of_itself(cat, q, &def.col.ty, def.offset)?;
         if cat.rel(q).column(&def.col.name).is_some() {
             if if_not {
-                ctx.note(
+                ctx.notice(
                     notes,
                     def.offset,
                     format!(
@@ -2962,7 +3147,7 @@ fn alter_table_action(
             let rel = cat.rel(q);
             let Some(pos) = rel.constraints.iter().position(|x| x.name == name) else {
                 if if_exists {
-                    ctx.note(
+                    ctx.notice(
                         notes,
                         coff,
                         format!(
@@ -3019,7 +3204,7 @@ fn alter_table_action(
         c.eat_kw("restrict");
         if cat.rel(q).column(&name).is_none() {
             if if_exists {
-                ctx.note(
+                ctx.notice(
                     notes,
                     coff,
                     format!(
@@ -3074,7 +3259,9 @@ fn alter_table_action(
                     ),
                 );
             }
+            let tyoff = c.offset();
             let ty = cat.parse_type(c)?;
+            check_not_member_of_itself(cat, q, &ty, tyoff)?;
             if c.eat_kw("collate") {
                 c.qualname()?;
             }
@@ -3103,12 +3290,10 @@ fn alter_table_action(
         }
         if c.eat_kws(&["set", "default"]) {
             let text = c.text_until(|_| false);
+            let ty = cat.rel(q).column(&col).map(|cc| cc.ty.clone());
+            let stored = ty.and_then(|ty| cat.stored_default(&ty, text));
             if let Some(cc) = cat.rel_mut(q).column_mut(&col) {
-                cc.default = if is_null_constant(&text) {
-                    None
-                } else {
-                    Some(text)
-                };
+                cc.default = stored;
             }
             return Ok(());
         }
@@ -3244,6 +3429,7 @@ fn alter_table_action(
         let poff = c.offset();
         let (ps, pn) = c.qualname()?;
         let parent = cat.require_relation(ps.as_deref(), &pn, poff)?;
+        check_inheritance(cat, q, &parent, off)?;
         cat.rel_mut(q).parents.push(parent);
         return Ok(());
     }
@@ -3268,65 +3454,7 @@ fn alter_table_action(
     c.syntax("an ALTER TABLE action")
 }
 
-fn propagate_to_children(cat: &mut Catalog, q: &QualName, col: &str) {
-    let Some(newcol) = cat.rel(q).column(col).cloned() else {
-        return;
-    };
-    let children: Vec<QualName> = cat
-        .relations()
-        .filter(|r| r.parents.contains(q))
-        .map(|r| QualName::new(r.schema.clone(), r.name.clone()))
-        .collect();
-    for ch in children {
-        let rel = cat.rel_mut(&ch);
-        if rel.column(col).is_none() {
-            rel.columns.push(Column {
-                comment: None,
-                identity: None,
-                ..newcol.clone()
-            });
-        }
-        propagate_to_children(cat, &ch, col);
-    }
-}
-
-/// Foreign keys (table, constraint name) of other tables that reference `q`'s `cols`.
-fn fks_depending_on_key(cat: &Catalog, q: &QualName, cols: &[String]) -> Vec<(QualName, String)> {
-    let mut out = Vec::new();
-    for r in cat.relations() {
-        for con in &r.constraints {
-            if let ConstraintKind::ForeignKey(fk) = &con.kind
-                && fk.ref_table == *q
-                && (cols.is_empty() || fk.ref_columns.iter().all(|c| cols.contains(c)))
-            {
-                out.push((
-                    QualName::new(r.schema.clone(), r.name.clone()),
-                    con.name.clone(),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// Views whose query mentions `q` (and, when given, the column `col`).
-fn views_depending_on(cat: &Catalog, q: &QualName, col: Option<&str>) -> Vec<QualName> {
-    let mut out = Vec::new();
-    for r in cat.relations() {
-        if r.depends_on.contains(q) {
-            let uses = match col {
-                None => true,
-                Some(col) => r.column_deps.iter().any(|(t, c)| t == q && c == col),
-            };
-            if uses {
-                out.push(QualName::new(r.schema.clone(), r.name.clone()));
-            }
-        }
-    }
-    out
-}
-
-fn drop_column(
+pub(crate) fn drop_column(
     cat: &mut Catalog,
     q: &QualName,
     name: &str,
@@ -3391,36 +3519,6 @@ fn drop_column(
     sc.sequences
         .retain(|_, s| s.owned_by.as_ref() != Some(&(q.name.clone(), name.to_string())));
     Ok(())
-}
-
-/// Drops a relation and everything that depends on it (views, FKs, indexes, owned sequences).
-fn drop_relation_cascade(cat: &mut Catalog, q: &QualName) {
-    let views = views_depending_on(cat, q, None);
-    for v in views {
-        if v != *q {
-            drop_relation_cascade(cat, &v);
-        }
-    }
-    for (t, n) in fks_depending_on_key(cat, q, &[]) {
-        if t != *q {
-            cat.rel_mut(&t).constraints.retain(|c| c.name != n);
-        }
-    }
-    // children of a partitioned table are dropped with it; inheritance children with CASCADE
-    let children: Vec<QualName> = cat
-        .relations()
-        .filter(|r| r.parents.contains(q))
-        .map(|r| QualName::new(r.schema.clone(), r.name.clone()))
-        .collect();
-    for ch in children {
-        drop_relation_cascade(cat, &ch);
-    }
-    if let Some(sc) = cat.schemas.get_mut(&q.schema) {
-        sc.relations.remove(&q.name);
-        sc.indexes.retain(|_, ix| ix.table != q.name);
-        sc.sequences
-            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| *t != q.name));
-    }
 }
 
 fn alter_index(cat: &mut Catalog, c: &mut Cursor<'_, '_>) -> PResult<()> {
@@ -3627,7 +3725,9 @@ fn alter_type(cat: &mut Catalog, c: &mut Cursor<'_, '_>) -> PResult<()> {
     loop {
         if c.eat_kws(&["add", "attribute"]) {
             let f = c.ident()?;
+            let toff = c.offset();
             let t = cat.parse_type(c)?;
+            check_not_member_of_itself(cat, &QualName::new(s.clone(), name.clone()), &t, toff)?;
             c.eat_kw("cascade");
             if let Some(TypeKind::Composite(fields)) = cat
                 .schemas
@@ -3653,7 +3753,9 @@ fn alter_type(cat: &mut Catalog, c: &mut Cursor<'_, '_>) -> PResult<()> {
             let f = c.ident()?;
             c.eat_kws(&["set", "data"]);
             c.expect_kw("type")?;
+            let toff = c.offset();
             let t = cat.parse_type(c)?;
+            check_not_member_of_itself(cat, &QualName::new(s.clone(), name.clone()), &t, toff)?;
             c.eat_kw("cascade");
             if let Some(TypeKind::Composite(fields)) = cat
                 .schemas
@@ -3896,38 +3998,18 @@ fn drop_stmt(
     let cascade = c.eat_kw("cascade");
     c.eat_kw("restrict");
     for (off, schema, name, args) in items {
-        let mut missing = |what: &str| -> PResult<()> {
-            if if_exists {
-                ctx.note(
-                    notes,
+        let missing =
+            |cat: &Catalog, what: &'static str, object: ObjectKind, notes: &mut Vec<Diagnostic>| {
+                Missing {
+                    what,
+                    object,
+                    schema: schema.as_deref(),
+                    name: &name,
                     off,
-                    format!("{what} \"{name}\" does not exist, skipping"),
-                );
-                Ok(())
-            } else {
-                fail(
-                    off,
-                    match what {
-                        "type" | "extension" => ErrorKind::UndefinedObject,
-                        "schema" => ErrorKind::UndefinedSchema,
-                        "function" | "procedure" | "aggregate" => ErrorKind::UndefinedFunction,
-                        _ => ErrorKind::UndefinedTable,
-                    },
-                    match what {
-                        "table" | "view" | "materialized view" | "index" | "sequence" => {
-                            format!(
-                                "{what} \"{}\" does not exist",
-                                display_name(schema.as_deref(), &name)
-                            )
-                        }
-                        _ => format!(
-                            "{what} \"{}\" does not exist",
-                            display_name(schema.as_deref(), &name)
-                        ),
-                    },
-                )
-            }
-        };
+                    if_exists,
+                }
+                .handle(cat, ctx, notes)
+            };
         match kind {
             "table" | "view" | "materialized view" => {
                 let want = match kind {
@@ -3939,7 +4021,7 @@ fn drop_stmt(
                     ],
                 };
                 let Some(s) = cat.find_relation_schema(schema.as_deref(), &name) else {
-                    missing(kind)?;
+                    missing(cat, kind, ObjectKind::Relation, notes)?;
                     continue;
                 };
                 let q = QualName::new(s, name.clone());
@@ -3989,7 +4071,7 @@ fn drop_stmt(
                 let found =
                     cat.find_in_schemas(schema.as_deref(), |s| s.indexes.contains_key(&name));
                 let Some(s) = found else {
-                    missing("index")?;
+                    missing(cat, "index", ObjectKind::Relation, notes)?;
                     continue;
                 };
                 let ix = cat.schemas[&s].indexes[&name].clone();
@@ -4017,7 +4099,7 @@ fn drop_stmt(
                 let found =
                     cat.find_in_schemas(schema.as_deref(), |s| s.sequences.contains_key(&name));
                 let Some(s) = found else {
-                    missing("sequence")?;
+                    missing(cat, "sequence", ObjectKind::Relation, notes)?;
                     continue;
                 };
                 let pat = format!("'{name}'");
@@ -4064,14 +4146,14 @@ fn drop_stmt(
             }
             "type" | "domain" => {
                 let Some(s) = find_type_schema(cat, schema.as_deref(), &name) else {
-                    missing("type")?;
+                    missing(cat, "type", ObjectKind::Type, notes)?;
                     continue;
                 };
                 drop_type(cat, &s, &name, cascade, off)?;
             }
             "schema" => {
                 if !cat.schemas.contains_key(&name) {
-                    missing("schema")?;
+                    missing(cat, "schema", ObjectKind::Schema, notes)?;
                     continue;
                 }
                 let sc = &cat.schemas[&name];
@@ -4123,7 +4205,7 @@ fn drop_stmt(
                     })
                 });
                 let Some(s) = found else {
-                    missing(kind)?;
+                    missing(cat, kind, ObjectKind::Function, notes)?;
                     continue;
                 };
                 cat.schemas
@@ -4141,78 +4223,13 @@ fn drop_stmt(
             }
             "extension" => {
                 if cat.extensions.remove(&name).is_none() {
-                    missing("extension")?;
+                    missing(cat, "extension", ObjectKind::Extension, notes)?;
                     continue;
                 }
                 extensions::drop_extension_objects(cat, &name);
             }
             _ => {}
         }
-    }
-    Ok(())
-}
-
-fn drop_type(cat: &mut Catalog, s: &str, name: &str, cascade: bool, off: usize) -> PResult<()> {
-    let uses = |t: &TypeRef| t.schema == s && t.name == name;
-    let mut col_users: Vec<(QualName, String)> = Vec::new();
-    for r in cat.relations() {
-        for col in &r.columns {
-            if uses(&col.ty) {
-                col_users.push((
-                    QualName::new(r.schema.clone(), r.name.clone()),
-                    col.name.clone(),
-                ));
-            }
-        }
-    }
-    let type_users: Vec<(String, String)> = cat
-        .types()
-        .filter(|t| match &t.kind {
-            TypeKind::Composite(f) => f.iter().any(|(_, t)| uses(t)),
-            TypeKind::Domain { base, .. } => uses(base),
-            TypeKind::Range { subtype } => uses(subtype),
-            _ => false,
-        })
-        .map(|t| (t.schema.clone(), t.name.clone()))
-        .collect();
-    if (!col_users.is_empty() || !type_users.is_empty()) && !cascade {
-        let what = col_users
-            .first()
-            .map(|(t, c)| format!("column {c} of table {} depends on type {name}", t.name))
-            .or_else(|| {
-                type_users
-                    .first()
-                    .map(|(_, t)| format!("type {t} depends on type {name}"))
-            })
-            .unwrap_or_default();
-        return fail(
-            off,
-            ErrorKind::DependentObjects,
-            format!("cannot drop type {name} because other objects depend on it ({what})"),
-        );
-    }
-    for (t, col) in col_users {
-        if cat.relation(&t.schema, &t.name).is_some() {
-            if cat.rel(&t).kind.is_table() {
-                drop_column(cat, &t, &col, true, off)?;
-            } else {
-                drop_relation_cascade(cat, &t);
-            }
-        }
-    }
-    for (ts, tn) in type_users {
-        if cat.type_def(&ts, &tn).is_some() {
-            drop_type(cat, &ts, &tn, true, off)?;
-        }
-    }
-    for sc in cat.schemas.values_mut() {
-        sc.functions.retain(|f| {
-            !(f.args.iter().any(|a| uses(&a.ty))
-                || matches!(&f.returns, FuncReturn::Scalar(t) | FuncReturn::SetOf(t) if uses(t)))
-        });
-    }
-    if let Some(sc) = cat.schemas.get_mut(s) {
-        sc.types.remove(name);
     }
     Ok(())
 }
