@@ -246,7 +246,7 @@ fn do_blocks_and_unknown_statements_give_notes() {
              do $$ begin\n  if not exists (select 1 from information_schema.columns where table_name = 't' and column_name = 'x') then\n    alter table t add column x text;\n  end if;\nend $$;\n\
              do $$ begin create type t2 as enum ('a'); exception when duplicate_object then null; end $$;\n\
              do $$ begin create type t2 as enum ('a'); exception when duplicate_object then null; end $$;\n\
-             frobnicate the database;",
+             import foreign schema remote from server s into public;",
         )
         .unwrap();
     for n in &notes {

@@ -25,8 +25,13 @@ pub enum ErrorKind {
     DependentObjects,
     /// `42P16 invalid_table_definition` and other invalid definitions.
     InvalidDefinition,
-    /// A statement replay does not understand well enough to continue safely.
-    Unsupported,
+    /// `42601 syntax_error`: the statement could not be read (the server would not read it
+    /// either). Always an error.
+    SyntaxError,
+    /// A statement, or a clause of one, that the replay does not model. It becomes a note at
+    /// the statement (and the objects it touches are marked as not fully known, see
+    /// [`crate::catalog::Catalog::unknown_objects`]), or an error when the replay is strict.
+    NotModelled,
 }
 
 /// An error the server would raise while running a migration, with where it happened.
@@ -54,6 +59,19 @@ impl std::fmt::Display for CatalogError {
 
 impl std::error::Error for CatalogError {}
 
+/// What a [`Diagnostic`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoteKind {
+    /// The server's own `NOTICE` (`relation "t" already exists, skipping`).
+    Notice,
+    /// Something the replay did not model: the catalog may be incomplete there. A strict
+    /// replay turns these into errors.
+    NotModelled,
+    /// How the replay handled a statement (a `DO` block evaluated statically, a statement
+    /// with no effect on the catalog).
+    Info,
+}
+
 /// A note about a statement replay skipped or only partly modelled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -61,6 +79,8 @@ pub struct Diagnostic {
     pub file: String,
     /// Line and column of the statement.
     pub position: Position,
+    /// What kind of note this is.
+    pub kind: NoteKind,
     /// What replay did and why.
     pub message: String,
 }

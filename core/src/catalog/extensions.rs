@@ -8,6 +8,7 @@ use super::model::*;
 use super::parser::{Cursor, PResult, fail};
 use super::replay::Ctx;
 use super::types::TypeRef;
+use super::unknown::ObjectKind;
 
 /// An extension's default version on PostgreSQL 15, and whether we model its objects.
 pub fn default_version(name: &str) -> Option<&'static str> {
@@ -259,12 +260,12 @@ pub(crate) fn create_extension(
         );
     }
     let Some(default) = default_version(&name) else {
-        ctx.note(
-            notes,
-            off,
-            format!("extension \"{name}\" is recorded but its objects are not modelled"),
-        );
         let schema = cat.creation_schema(schema.as_deref(), off)?;
+        let message = format!(
+            "extension \"{name}\" is recorded but its objects are not modelled: its types, functions, operators and operator classes are opaque"
+        );
+        let target = (ObjectKind::Extension, Some(schema.clone()), name.clone());
+        ctx.not_modelled(cat, notes, off, message, vec![target])?;
         cat.extensions.insert(
             name.clone(),
             Extension {
@@ -286,4 +287,98 @@ pub(crate) fn create_extension(
         },
     );
     Ok(())
+}
+
+/// The contrib extension that provides the type or operator class `name` (lower case).
+pub(crate) fn provider_of(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "citext" => "citext",
+        "ltree" | "lquery" | "ltxtquery" | "gist_ltree_ops" | "gist__ltree_ops" => "ltree",
+        "hstore" | "gist_hstore_ops" | "gin_hstore_ops" => "hstore",
+        "gin_trgm_ops" | "gist_trgm_ops" => "pg_trgm",
+        "gin__int_ops" | "gist__int_ops" | "gist__intbig_ops" => "intarray",
+        "cube" => "cube",
+        // btree_gist / btree_gin name their operator classes gist_<type>_ops / gin_<type>_ops;
+        // the built-in GiST and GIN classes have no such prefix
+        n if n.starts_with("gist_") && n.ends_with("_ops") => "btree_gist",
+        n if n.starts_with("gin_") && n.ends_with("_ops") => "btree_gin",
+        _ => return None,
+    })
+}
+
+/// The extension a statement needs but no migration created: an operator class it names
+/// (`gin_trgm_ops`), when the extension providing it is not installed.
+pub(crate) fn implied_by_opclass(
+    cat: &Catalog,
+    toks: &[crate::syntax::Token<'_>],
+) -> Option<(&'static str, String, usize)> {
+    let head = toks.first()?;
+    if !(head.is_word("create") || head.is_word("alter")) {
+        return None;
+    }
+    toks.iter().find_map(|t| {
+        let n = t.text.len();
+        let ops = t.kind == TokenKind::Word
+            && n > 4
+            && t.text.is_char_boundary(n - 4)
+            && t.text[n - 4..].eq_ignore_ascii_case("_ops");
+        if !ops {
+            return None;
+        }
+        let word = t.text.to_ascii_lowercase();
+        let ext = provider_of(&word)?;
+        (!cat.extensions.contains_key(ext)).then_some((ext, word, t.offset))
+    })
+}
+
+/// Installs extension `ext`, which the migrations use (`what` names the object) but never
+/// create, as created outside them (into the first schema of the search path), with a note.
+pub(crate) fn assume_installed(
+    cat: &mut Catalog,
+    ctx: &Ctx<'_>,
+    notes: &mut Vec<Diagnostic>,
+    ext: &str,
+    what: &str,
+    off: usize,
+) -> PResult<()> {
+    let schema = cat.creation_schema(None, off)?;
+    let message = format!(
+        "{what} belongs to extension \"{ext}\", which no migration creates: assumed created outside the migrations, in schema \"{schema}\""
+    );
+    ctx.not_modelled(cat, notes, off, message, Vec::new())?;
+    install(cat, ext, &schema);
+    let version = default_version(ext).unwrap_or("1.0");
+    cat.extensions.insert(
+        ext.to_string(),
+        Extension {
+            name: ext.to_string(),
+            schema,
+            version: version.to_string(),
+        },
+    );
+    Ok(())
+}
+
+impl Catalog {
+    /// An opaque type named `name` from an installed extension whose objects are not modelled
+    /// (in `schema`, or in a schema of the search path).
+    pub(crate) fn opaque_extension_type(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Option<TypeRef> {
+        let ext = self.extensions.values().find(|e| {
+            default_version(&e.name).is_none()
+                && match schema {
+                    Some(s) => e.schema == s,
+                    None => self.search_path.contains(&e.schema),
+                }
+        })?;
+        Some(TypeRef {
+            schema: ext.schema.clone(),
+            name: name.to_string(),
+            typmod: -1,
+            array_dims: 0,
+        })
+    }
 }

@@ -12,6 +12,7 @@
 //! assert_eq!(t.columns[1].ty.format(&["public".into()]), "character varying(20)");
 //! ```
 
+mod deps;
 mod dump;
 mod error;
 mod extensions;
@@ -21,10 +22,11 @@ mod plpgsql;
 mod replay;
 pub mod select;
 pub mod types;
+mod unknown;
 
 use std::collections::BTreeMap;
 
-pub use error::{CatalogError, Diagnostic, ErrorKind};
+pub use error::{CatalogError, Diagnostic, ErrorKind, NoteKind};
 pub use model::{
     ArgMode, Column, Constraint, ConstraintKind, Extension, FkAction, ForeignKey, FuncArg,
     FuncKind, FuncReturn, Function, Identity, Index, QualName, Relation, RelationKind, Schema,
@@ -32,6 +34,7 @@ pub use model::{
 };
 pub use select::{SimpleTyper, ViewColumn, ViewTyper};
 pub use types::TypeRef;
+pub use unknown::{ObjectKind, Unknown};
 
 use crate::migrate::{Layout, MigrationSet};
 
@@ -54,6 +57,16 @@ pub struct Catalog {
     pub search_path: Vec<String>,
     /// `search_path` saved before a `SET LOCAL`, restored at the end of the file.
     pub(crate) saved_search_path: Option<Vec<String>>,
+    /// Objects touched by statements the replay does not model.
+    pub(crate) unknowns: Vec<Unknown>,
+}
+
+/// How a replay treats what it does not model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplayOptions {
+    /// Turn every "not modelled" note into an error (kind [`ErrorKind::NotModelled`]), so a
+    /// set replays only when the catalog is known in full.
+    pub strict: bool,
 }
 
 impl Default for Catalog {
@@ -73,11 +86,21 @@ pub fn replay(set: &MigrationSet) -> Result<Replay, CatalogError> {
 
 /// [`replay`] with a custom typer for view and `CREATE TABLE AS` queries.
 pub fn replay_with(set: &MigrationSet, typer: &dyn ViewTyper) -> Result<Replay, CatalogError> {
+    replay_with_options(set, typer, ReplayOptions::default())
+}
+
+/// [`replay_with`] with [`ReplayOptions`] (a strict replay fails at the first statement it
+/// does not model).
+pub fn replay_with_options(
+    set: &MigrationSet,
+    typer: &dyn ViewTyper,
+    options: ReplayOptions,
+) -> Result<Replay, CatalogError> {
     let mut catalog = Catalog::new();
     catalog.add_runner_table(set.layout);
     let mut diagnostics = Vec::new();
     for m in set.migrations.iter() {
-        diagnostics.extend(catalog.replay_sql_with(&m.up_file, &m.up_sql, typer)?);
+        diagnostics.extend(catalog.replay_sql_with_options(&m.up_file, &m.up_sql, typer, options)?);
     }
     Ok(Replay {
         catalog,
@@ -104,6 +127,7 @@ impl Catalog {
             extensions,
             search_path: vec!["public".into()],
             saved_search_path: None,
+            unknowns: Vec::new(),
         }
     }
 
@@ -144,8 +168,19 @@ impl Catalog {
         sql: &str,
         typer: &dyn ViewTyper,
     ) -> Result<Vec<Diagnostic>, CatalogError> {
+        self.replay_sql_with_options(file, sql, typer, ReplayOptions::default())
+    }
+
+    /// [`Catalog::replay_sql_with`] with [`ReplayOptions`].
+    pub fn replay_sql_with_options(
+        &mut self,
+        file: &str,
+        sql: &str,
+        typer: &dyn ViewTyper,
+        options: ReplayOptions,
+    ) -> Result<Vec<Diagnostic>, CatalogError> {
         let mut notes = Vec::new();
-        let r = replay::replay_text(self, file, sql, typer, &mut notes);
+        let r = replay::replay_text(self, file, sql, typer, options, &mut notes);
         if let Some(saved) = self.saved_search_path.take() {
             self.search_path = saved;
         }

@@ -141,7 +141,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
         let found = self.peek().map_or("end of statement", |t| t.text);
         fail(
             self.offset(),
-            ErrorKind::Unsupported,
+            ErrorKind::SyntaxError,
             format!("expected {what}, found \"{found}\""),
         )
     }
@@ -228,7 +228,7 @@ impl<'t, 'a> Cursor<'t, 'a> {
                 _ => {}
             }
         }
-        fail(self.end, ErrorKind::Unsupported, "unbalanced parentheses")
+        fail(self.end, ErrorKind::SyntaxError, "unbalanced parentheses")
     }
 
     /// Text of a parenthesized group, without the parentheses, trimmed.

@@ -7,7 +7,8 @@ use crate::syntax::{Token, TokenKind, split_statements, tokenize};
 use super::Catalog;
 use super::error::{Diagnostic, ErrorKind};
 use super::parser::{Cursor, PResult, fail};
-use super::replay::{Ctx, run_statement};
+use super::replay::{Ctx, run_statement, run_statement_as};
+use super::unknown::targets_in;
 
 pub(crate) fn do_block(
     cat: &mut Catalog,
@@ -27,15 +28,11 @@ pub(crate) fn do_block(
         }
     }
     let Some(body) = body_tok else {
-        return fail(start, ErrorKind::Unsupported, "DO without a body");
+        return fail(start, ErrorKind::SyntaxError, "DO without a body");
     };
     if lang != "plpgsql" {
-        ctx.note(
-            notes,
-            start,
-            format!("DO block in language {lang} not replayed"),
-        );
-        return Ok(());
+        let message = format!("DO block in language {lang} not replayed");
+        return ctx.not_modelled(cat, notes, start, message, Vec::new());
     }
     // Tokenize the body in place when it is dollar-quoted (positions stay exact).
     let toks: Vec<Token<'_>> = if body.text.starts_with('$') {
@@ -54,14 +51,12 @@ pub(crate) fn do_block(
             })
             .collect()
     } else {
-        ctx.note(
-            notes,
-            start,
-            "DO block with a quoted-string body not replayed; use dollar quoting",
-        );
-        return Ok(());
+        let text = body.string_value().unwrap_or_default();
+        let targets = targets_in(&tokenize(&text));
+        let message = "DO block with a quoted-string body not replayed; use dollar quoting";
+        return ctx.not_modelled(cat, notes, start, message, targets);
     };
-    ctx.note(
+    ctx.info(
         notes,
         start,
         "DO block replayed statically (its DDL run, IF EXISTS guards and EXCEPTION handlers evaluated against the catalog)",
@@ -150,8 +145,15 @@ fn stmt_end(toks: &[Token<'_>], mut i: usize) -> usize {
 }
 
 impl Interp<'_, '_> {
-    fn note(&self, notes: &mut Vec<Diagnostic>, msg: impl Into<String>) {
-        self.ctx.note(notes, self.start, msg);
+    fn not_modelled(
+        &self,
+        cat: &mut Catalog,
+        notes: &mut Vec<Diagnostic>,
+        msg: &str,
+        toks: &[Token<'_>],
+    ) -> PResult<()> {
+        self.ctx
+            .not_modelled(cat, notes, self.start, msg, targets_in(toks))
     }
 
     /// `[DECLARE ...] BEGIN stmts [EXCEPTION handlers] END`
@@ -168,8 +170,7 @@ impl Interp<'_, '_> {
             }
         }
         if !toks.get(*i).is_some_and(|t| t.is_word("begin")) {
-            self.note(notes, "DO block not understood; not replayed");
-            return Ok(());
+            return self.not_modelled(cat, notes, "DO block not understood; not replayed", toks);
         }
         let end = find_end(toks, *i);
         let body_end = end.saturating_sub(1); // index of END
@@ -211,25 +212,29 @@ impl Interp<'_, '_> {
                 match self.stmts(cat, &toks[..stmts_end], *i, &mut sub_notes) {
                     Ok(()) => notes.extend(sub_notes),
                     Err(f) => {
-                        let caught = conds.iter().any(|c| match c.as_str() {
-                            "others" => true,
-                            "duplicate_object" | "duplicate_table" | "duplicate_column"
-                            | "duplicate_schema" | "duplicate_function" => {
-                                f.kind == ErrorKind::DuplicateObject
-                            }
-                            "undefined_table" => f.kind == ErrorKind::UndefinedTable,
-                            "undefined_column" => f.kind == ErrorKind::UndefinedColumn,
-                            "undefined_object" => f.kind == ErrorKind::UndefinedObject,
-                            "undefined_function" => f.kind == ErrorKind::UndefinedFunction,
-                            "invalid_schema_name" => f.kind == ErrorKind::UndefinedSchema,
-                            _ => false,
-                        });
+                        let replay_only =
+                            matches!(f.kind, ErrorKind::NotModelled | ErrorKind::SyntaxError);
+                        let caught = !replay_only
+                            && conds.iter().any(|c| match c.as_str() {
+                                "others" => true,
+                                "duplicate_object" | "duplicate_table" | "duplicate_column"
+                                | "duplicate_schema" | "duplicate_function" => {
+                                    f.kind == ErrorKind::DuplicateObject
+                                }
+                                "undefined_table" => f.kind == ErrorKind::UndefinedTable,
+                                "undefined_column" => f.kind == ErrorKind::UndefinedColumn,
+                                "undefined_object" => f.kind == ErrorKind::UndefinedObject,
+                                "undefined_function" => f.kind == ErrorKind::UndefinedFunction,
+                                "invalid_schema_name" => f.kind == ErrorKind::UndefinedSchema,
+                                _ => false,
+                            });
                         if !caught {
                             return Err(f);
                         }
                         *cat = backup;
-                        self.note(
+                        self.ctx.info(
                             notes,
+                            self.start,
                             format!(
                                 "DO block: error caught by its EXCEPTION handler: {}",
                                 f.message
@@ -281,8 +286,10 @@ impl Interp<'_, '_> {
                 || t.is_word("while")
                 || t.is_word("foreach")
             {
-                self.note(notes, "DO block: loop not replayed");
-                i = find_end(toks, i);
+                let end = find_end(toks, i);
+                let body = &toks[i..end];
+                self.not_modelled(cat, notes, "DO block: loop not replayed", body)?;
+                i = end;
                 continue;
             } else {
                 self.sql(cat, stmt, notes)?;
@@ -298,7 +305,7 @@ impl Interp<'_, '_> {
         stmt: &[Token<'_>],
         notes: &mut Vec<Diagnostic>,
     ) -> PResult<()> {
-        match run_statement(cat, stmt, self.src, self.ctx, notes) {
+        match run_statement_as(cat, stmt, self.src, self.ctx, notes, true) {
             Ok(()) => Ok(()),
             Err(e) => {
                 let off = stmt.first().map_or(self.start, |t| t.offset);
@@ -319,15 +326,15 @@ impl Interp<'_, '_> {
             _ => None,
         };
         let Some(text) = literal else {
-            self.ctx
-                .note(notes, off, "DO block: dynamic EXECUTE not replayed");
-            return Ok(());
+            let message = "DO block: dynamic EXECUTE not replayed";
+            return self.ctx.not_modelled(cat, notes, off, message, Vec::new());
         };
         let sub_ctx = Ctx {
             file: self.ctx.file,
             index: crate::syntax::LineIndex::new(self.src),
             typer: self.ctx.typer,
             fixed_offset: Some(off),
+            strict: self.ctx.strict,
         };
         for st in split_statements(&text) {
             if let Err(e) = run_statement(cat, &st.tokens, &text, &sub_ctx, notes) {
@@ -391,11 +398,10 @@ impl Interp<'_, '_> {
                     Some(v) => v,
                     None => {
                         let off = toks.get(a).map_or(self.start, |t| t.offset);
-                        self.ctx.note(
-                            notes,
-                            off,
-                            "DO block: IF condition not understood; its branch was assumed to run",
-                        );
+                        let message =
+                            "DO block: IF condition not understood; its branch was assumed to run";
+                        let targets = targets_in(&toks[i..end]);
+                        self.ctx.not_modelled(cat, notes, off, message, targets)?;
                         true
                     }
                 },
