@@ -50,12 +50,12 @@ impl<'a> Emitter<'a> {
         model: &'a SchemaModel,
         opts: &'a TablesOptions,
     ) -> Result<Self, GenerateError> {
-        if let Some(m) = &opts.module {
-            if syn::parse_str::<Ident>(m).is_err() {
-                return Err(GenerateError::Option(format!(
-                    "module `{m}` is not a Rust identifier"
-                )));
-            }
+        if let Some(m) = &opts.module
+            && syn::parse_str::<Ident>(m).is_err()
+        {
+            return Err(GenerateError::Option(format!(
+                "module `{m}` is not a Rust identifier"
+            )));
         }
         let prefix = match &opts.runtime {
             None => TokenStream::new(),
