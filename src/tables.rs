@@ -3,4 +3,4 @@
 //! `COLUMNS`, `SELECT`, `INSERT`) and a Rust enum per PostgreSQL enum
 //! ([`MessageRole`]). Never written by hand; a migration changes them on the next build.
 
-crate::tables!("migrations");
+crate::tables!("migrations", module = "");

@@ -7,10 +7,8 @@ use chatbi_db::testing::TestDb;
 use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 
-/// ChatBI's tables, generated at compile time from `migrations/`.
-mod schema {
-    chatbi_db::tables!("migrations", runtime = "");
-}
+// ChatBI's tables, generated at compile time from `migrations/`, in module `schema`.
+chatbi_db::tables!("migrations", runtime = "", module = "schema");
 use schema::*;
 
 fn ts(secs: i64, micros: u32) -> DateTime<Utc> {

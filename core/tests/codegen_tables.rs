@@ -142,35 +142,48 @@ fn nullable_columns_are_option_exactly() {
 #[test]
 fn keywords_and_odd_names_are_escaped() {
     let c = code(&TablesOptions::default());
-    assert!(c.contains("#[sqlx(rename=\"type\")]pubr#type:super::MessageRole,"));
-    assert!(c.contains("#[sqlx(rename=\"userId\")]pubuser_id:::uuid::Uuid,"));
-    assert!(c.contains("#[sqlx(rename=\"2fa\")]pub_2fa:::std::option::Option<bool>,"));
+    // Fields are read by their column names (sqlx's `FromRow`).
+    assert!(c.contains("pubr#type:super::MessageRole,"));
+    assert!(c.contains("r#type:::sqlx::Row::try_get(row,\"type\")?,"));
+    assert!(c.contains("pubuser_id:::uuid::Uuid,"));
+    assert!(c.contains("user_id:::sqlx::Row::try_get(row,\"userId\")?,"));
+    assert!(c.contains("pub_2fa:::std::option::Option<bool>,"));
+    assert!(c.contains("_2fa:::sqlx::Row::try_get(row,\"2fa\")?,"));
     assert!(c.contains("InProgress,"));
-    assert!(
-        c.contains("#[postgres(name=\"self\")]Self_,"),
-        "`Self` cannot be raw"
-    );
+    assert!(c.contains("Self_,"), "`Self` cannot be raw");
+    assert!(c.contains("Self::Self_=>\"self\","));
 }
 
 #[test]
 fn enums_and_composites_for_both_clients() {
     let c = code(&TablesOptions::default());
-    assert!(c.contains(
-        "#[sqlx(type_name=\"message_role\")]#[postgres(name=\"message_role\")]pubenumMessageRole{"
-    ));
-    assert!(c.contains("#[sqlx(rename=\"inprogress\")]#[postgres(name=\"inprogress\")]InProgress"));
+    assert!(c.contains("pubenumMessageRole{"));
+    // sqlx looks the type up by name (schema-qualified outside `public`), postgres-types
+    // checks the bare name.
+    assert!(c.contains("impl::sqlx::Type<::sqlx::Postgres>forMessageRole{"));
+    assert!(c.contains("PgTypeInfo::with_name(\"message_role\")"));
+    assert!(c.contains("PgTypeInfo::array_of(\"message_role\")"));
+    assert!(c.contains("ifty.name()!=\"message_role\"{returnfalse;}"));
     let spaced = generate(&model(), &TablesOptions::default()).to_string();
     assert!(
-        spaced.contains("rename = \"in progress\""),
+        spaced.contains("Self :: InProgress => \"in progress\""),
         "labels kept verbatim"
     );
-    assert!(c.contains(
-        "#[sqlx(type_name=\"jobs.task_state\")]#[postgres(name=\"task_state\")]pubenumTaskState"
-    ));
+    assert!(
+        spaced.contains("\"in progress\" => :: std :: result :: Result :: Ok (Self :: InProgress)")
+    );
+    assert!(c.contains("pubenumTaskState{"));
+    assert!(c.contains("PgTypeInfo::with_name(\"jobs.task_state\")"));
+    assert!(c.contains("ifty.name()!=\"task_state\"{returnfalse;}"));
     assert!(c.contains("pubstate:super::super::jobs::TaskState,"));
     assert!(c.contains("pubpair:::std::option::Option<::std::vec::Vec<super::super::Pair>>,"));
     assert!(c.contains("pubstructPair{"));
-    assert!(c.contains("::postgres_types::ToSql,::postgres_types::FromSql"));
+    assert!(c.contains("impl::postgres_types::ToSqlforPair{"));
+    assert!(c.contains("impl<'a>::postgres_types::FromSql<'a>forPair{"));
+    assert!(c.contains("impl<'r>::sqlx::Decode<'r,::sqlx::Postgres>forPair{"));
+    assert!(
+        c.contains("\"value\"=>__chatbi_db_support::write_field(&self.value,field.type_(),buf)?,")
+    );
 }
 
 #[test]
@@ -212,6 +225,83 @@ fn time_crate_serde_and_runtime_path_options() {
     assert!(c.contains("#[serde(crate=\"::chatbi_db::__private::serde\")]"));
     assert!(c.contains("interval_serde::one"));
     assert!(!code(&TablesOptions::default()).contains("Serialize"));
+}
+
+#[test]
+fn module_option_wraps_the_items() {
+    let inline = code(&TablesOptions::default());
+    assert!(
+        inline.starts_with(
+            "#[doc(hidden)]#[allow(missing_docs,dead_code)]pubmod__chatbi_db_support{"
+        )
+    );
+    let opts = TablesOptions {
+        module: Some("tables".into()),
+        ..TablesOptions::default()
+    };
+    let wrapped = code(&opts);
+    let body = wrapped
+        .strip_prefix("#[doc=")
+        .and_then(|w| w.split_once("]pubmodtables{"))
+        .map(|(_, body)| body)
+        .expect("one documented module");
+    assert_eq!(body, format!("{inline}}}"));
+    let bad = TablesOptions {
+        module: Some("no such".into()),
+        ..TablesOptions::default()
+    };
+    assert!(matches!(
+        try_generate(&model(), &bad),
+        Err(GenerateError::Option(_))
+    ));
+}
+
+/// The crates a generated token stream names with a leading `::` (`::uuid::Uuid` names `uuid`).
+/// `::` starts a path unless an identifier or a `>` comes just before it.
+fn crates_named(code: &str) -> std::collections::BTreeSet<String> {
+    let tokens: Vec<&str> = std::iter::once("").chain(code.split_whitespace()).collect();
+    let is_ident = |t: &str| {
+        // The last word of a token glued to delimiters (`(i32`).
+        let t = t
+            .rsplit(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '#'))
+            .next()
+            .unwrap_or_default();
+        let t = t.strip_prefix("r#").unwrap_or(t);
+        t.starts_with(|ch: char| ch.is_alphabetic() || ch == '_')
+            && t.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
+    };
+    tokens
+        .windows(3)
+        .filter(|w| w[1] == "::" && !is_ident(w[0]) && !w[0].ends_with('>'))
+        .map(|w| w[2].to_string())
+        .collect()
+}
+
+#[test]
+fn every_crate_is_reached_through_the_runtime_path() {
+    let mut opts = TablesOptions {
+        serde: true,
+        runtime: Some("::chatbi_db::__private".into()),
+        ..TablesOptions::default()
+    };
+    let through = crates_named(&generate(&model(), &opts).to_string());
+    assert_eq!(
+        through.into_iter().collect::<Vec<_>>(),
+        ["chatbi_db", "std"]
+    );
+    opts.runtime = None;
+    let direct = crates_named(&generate(&model(), &opts).to_string());
+    let expected = [
+        "chrono",
+        "ipnetwork",
+        "postgres",
+        "postgres_types",
+        "serde",
+        "sqlx",
+        "std",
+        "uuid",
+    ];
+    assert_eq!(direct.into_iter().collect::<Vec<_>>(), expected);
 }
 
 #[test]

@@ -6,9 +6,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-const MAIN: &str = r#"mod schema {
-    chatbi_db_macros::tables!("migrations", runtime = "");
-}
+const MAIN: &str = r#"chatbi_db_macros::tables!("migrations", runtime = "", module = "schema");
 fn main() {
     println!("{}", schema::notes::COLUMNS.join(","));
 }

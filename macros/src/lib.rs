@@ -57,7 +57,20 @@ pub fn embed_migrations(input: TokenStream) -> TokenStream {
     embed::expand(input.into()).into()
 }
 
-/// Generates typed row structs for every table of a migration set's final schema.
+/// Generates typed row structs for every table of a migration set's final schema
+/// (default `migrations/` beside `Cargo.toml`), in `pub mod tables`.
+///
+/// ```text
+/// chatbi_db::tables!();                                   // tables::notes::Row, …
+/// chatbi_db::tables!("migrations", module = "schema");    // schema::notes::Row, …
+/// mod db { chatbi_db::tables!("migrations", module = ""); } // db::notes::Row, …
+/// ```
+///
+/// Per relation a module with `Row` (sqlx's `FromRow`, `TryFrom<&postgres::Row>`), `Insert`
+/// (`insert_sqlx`, `insert_postgres`), `TABLE`, `COLUMNS`, `SELECT` and `INSERT`; per enum and
+/// composite type a Rust type for both clients. The generated code names every crate it needs
+/// through `chatbi_db`, so `chatbi-db` is the only dependency it asks for. Options after the
+/// path: `module`, `serde = true`, `time = "time"`, `views = false`, `runtime = "::path"`.
 #[proc_macro]
 pub fn tables(input: TokenStream) -> TokenStream {
     tables::expand(input.into()).into()

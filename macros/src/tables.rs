@@ -2,9 +2,13 @@
 //! tokens.
 //!
 //! Input: `tables!()`, `tables!("migrations")`, or with options after the path:
-//! `tables!("migrations", time = "time", serde = true, views = false, runtime = "::my_reexports")`.
-//! `runtime = ""` names the runtime crates at the root (`::uuid`, ...); the default is
-//! `::chatbi_db::__private`.
+//! `tables!("migrations", module = "schema", time = "time", serde = true, views = false,
+//! runtime = "::my_reexports")`.
+//!
+//! The items are wrapped in `pub mod tables { … }`; `module = "name"` names that module, and
+//! `module = ""` places the items where the macro is called (in a module of your own, or a
+//! file module). `runtime = ""` names the runtime crates at the root (`::uuid`, ...); the default
+//! is `::chatbi_db::__private`.
 
 use std::path::PathBuf;
 
@@ -26,6 +30,7 @@ impl Parse for Input {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut options = TablesOptions {
             runtime: Some("::chatbi_db::__private".to_string()),
+            module: Some("tables".to_string()),
             ..TablesOptions::default()
         };
         let path = if input.peek(LitStr) {
@@ -60,6 +65,17 @@ impl Parse for Input {
                 }
                 "serde" => options.serde = input.parse::<LitBool>()?.value,
                 "views" => options.views = input.parse::<LitBool>()?.value,
+                "module" => {
+                    let v: LitStr = input.parse()?;
+                    let text = v.value();
+                    if !text.is_empty() && syn::parse_str::<Ident>(&text).is_err() {
+                        return Err(syn::Error::new(
+                            v.span(),
+                            "expected a module name such as \"tables\", or \"\" for no module",
+                        ));
+                    }
+                    options.module = (!text.is_empty()).then_some(text);
+                }
                 "runtime" => {
                     let v: LitStr = input.parse()?;
                     let text = v.value();
@@ -75,7 +91,7 @@ impl Parse for Input {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{other}` (expected time, serde, views or runtime)"
+                            "unknown option `{other}` (expected module, time, serde, views or runtime)"
                         ),
                     ));
                 }

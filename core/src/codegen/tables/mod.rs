@@ -7,15 +7,22 @@
 //! - `SCHEMA`, `TABLE`, `QUALIFIED` (quoted `"schema"."name"`), `COLUMNS` (every column name in
 //!   table order) and `SELECT` (a `SELECT` of the columns of `Row`);
 //! - `Row`: one public field per column, in column order, `Option<T>` exactly for nullable
-//!   columns; derives `Debug, Clone, PartialEq, sqlx::FromRow` (and serde's traits when
-//!   [`TablesOptions::serde`] is set), implements `TryFrom<&postgres::Row>` (columns read by name);
+//!   columns; derives `Debug, Clone, PartialEq` (and serde's traits when [`TablesOptions::serde`]
+//!   is set), implements sqlx's `FromRow` for `PgRow` and `TryFrom<&postgres::Row>` (columns
+//!   read by name);
 //! - for tables: `Insert` (the columns with no default, identity or generation), the `INSERT`
 //!   SQL (returning the stored row) and `Insert::insert_sqlx` / `Insert::insert_postgres`.
 //!
-//! For every enum, a Rust enum (variants in label order) deriving `sqlx::Type` and
-//! `postgres_types::{ToSql, FromSql}`; for every composite whose fields all map, a struct with
-//! the same derives. Every field and module carries the SQL type, nullability, default and
-//! `COMMENT ON` text as doc comments.
+//! For every enum, a Rust enum (variants in label order) implementing sqlx's `Type`, `Encode`,
+//! `Decode` and `PgHasArrayType` and postgres-types' `ToSql` and `FromSql`; for every composite
+//! whose fields all map, a struct with the same impls (sqlx's record codec; the binary record
+//! format for the `postgres` crate). The impls are written out rather than derived, and do what
+//! sqlx's and postgres-derive's derives do (see `impls`). Every field and module carries the SQL
+//! type, nullability, default and `COMMENT ON` text as doc comments.
+//!
+//! With [`TablesOptions::module`] the items are wrapped in one documented `pub mod`; otherwise
+//! they are emitted as they are, each marked `#[allow(dead_code)]` (a binary crate need not use
+//! every table).
 //!
 //! # Names
 //!
@@ -51,11 +58,12 @@
 //!
 //! # Dependencies of the generated code
 //!
-//! The derives expand to `::sqlx::...` and `::postgres_types::...` paths, so the crate invoking
-//! the macro depends directly on `sqlx` (features `postgres` and `derive`) and `postgres-types` (feature
-//! `derive`). Other crates are named through [`TablesOptions::runtime`] (default: by their own
-//! names): `postgres`, `uuid`, `serde_json`, `rust_decimal` (feature `db-postgres` for numeric
-//! with `postgres`), `ipnetwork`, `chrono` or `time`, `serde`.
+//! Every crate is named through [`TablesOptions::runtime`] (`tables!` uses
+//! `::chatbi_db::__private`, so a crate depending only on `chatbi-db` compiles it; with `None`,
+//! by their own names at the crate root): `sqlx` (feature `postgres`), `postgres-types`,
+//! `postgres`, `uuid`, `serde_json`, `rust_decimal` (feature `db-postgres` for numeric with
+//! `postgres`), `ipnetwork`, `chrono` or `time`, `serde`. No derive macro of another crate is
+//! used except serde's, which takes the crate path (`#[serde(crate = "…")]`).
 //!
 //! ```
 //! use chatbi_db_core::codegen::tables::{generate, SchemaModel, TablesOptions};
@@ -72,8 +80,10 @@
 //! ```
 
 mod emit;
+mod impls;
 mod model;
 mod names;
+mod support;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -109,6 +119,9 @@ pub struct TablesOptions {
     /// Path under which the runtime crates are re-exported (e.g. `::chatbi_db::__private`, so
     /// `uuid` is `::chatbi_db::__private::uuid`); `None` names them at the crate root (`::uuid`).
     pub runtime: Option<String>,
+    /// The module the items are wrapped in (`pub mod <name> { … }`, documented); `None` emits
+    /// them where the generated code is placed.
+    pub module: Option<String>,
 }
 
 impl Default for TablesOptions {
@@ -118,6 +131,7 @@ impl Default for TablesOptions {
             serde: false,
             views: true,
             runtime: None,
+            module: None,
         }
     }
 }
