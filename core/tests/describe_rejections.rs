@@ -225,6 +225,13 @@ const CASES: &[(&str, Option<&str>)] = &[
         None,
     ),
     ("SELECT id, at, msg FROM logs_2024 GROUP BY id, at", None),
+    // Found by the `describe` fuzz target: a failed subquery inside an aggregate left its
+    // scope pushed and the aggregate counter underflowed (a panic in debug builds).
+    // psql -c "SELECT count((SELECT nosuch)) FROM users" on PostgreSQL 15:
+    (
+        "SELECT count((SELECT nosuch)) FROM users",
+        Some("column \"nosuch\" does not exist"),
+    ),
 ];
 
 /// Rejections the analyser does not detect yet (assignment casts in INSERT/UPDATE, the input

@@ -2679,9 +2679,13 @@ impl<'s> Analyzer<'s> {
         let (forbidden, nested, outer_before) =
             (group.forbidden, group.agg_depth > 0, group.outer_refs);
         group.agg_depth += 1;
+        // A failed call can return with a subquery's level still pushed; drop it so the
+        // counter below is this query's.
+        let depth = self.levels.len();
         let result = self.call(f, o);
+        self.levels.truncate(depth);
         let group = &mut self.top().group;
-        group.agg_depth -= 1;
+        group.agg_depth = group.agg_depth.saturating_sub(1);
         let result = result?;
         if group.outer_refs > outer_before {
             // over an outer query's columns: the aggregate is the outer query's
